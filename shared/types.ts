@@ -1,0 +1,162 @@
+// Domain types shared by the CLI, workflows and activities. Pure types only: workflow code imports this file,
+// so nothing here may do I/O. The zod schemas in shared/spec/ produce these normalized shapes.
+
+export const TOOL_IDS = ['argocd', 'prometheus', 'istio', 'flux', 'cert-manager', 'kyverno', 'custom'] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+export type ComponentKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/** A workload that must (or, when optional, may) be ready for a tool to count as healthy. */
+export interface ComponentRef {
+  kind: ComponentKind;
+  name: string;
+  optional?: boolean;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+/**
+ * Where a cluster's credentials live. Only this reference travels through workflows and history; activities
+ * resolve it to a kubeconfig at the last moment.
+ */
+export type CredentialRef =
+  | { kind: 'secret'; namespace: string; name: string; key: string }
+  | { kind: 'file'; path: string; context?: string };
+
+export interface TargetSpec {
+  name: string;
+  namespace: string;
+  clusterName: string;
+  labels: Record<string, string>;
+  credentials: CredentialRef;
+}
+
+/** A chart source: `repository` is an http(s):// repo URL or an oci:// registry; absent means `chart` is a path. */
+export interface HelmChartRef {
+  repository?: string;
+  chart: string;
+  version?: string;
+}
+
+/** A flat `--set`-style key (`a.b[0].c`) with its value, kept apart from nested values so Helm parses it itself. */
+export interface SetValue {
+  key: string;
+  value: string | number | boolean | null;
+}
+
+export interface HelmInstall {
+  method: 'helm';
+  chart: HelmChartRef;
+  releaseName: string;
+  /** Nested values, passed to Helm as a values file. */
+  values: Record<string, unknown>;
+  /** Flat keys, passed to Helm as `--set key=value`. */
+  setValues: SetValue[];
+  timeoutMs: number;
+}
+
+export interface ManifestInstall {
+  method: 'manifest';
+  /** http(s):// URL or a local file path of a multi-document YAML; CRDs in it are applied first. */
+  source: string;
+}
+
+export type InstallSpec = HelmInstall | ManifestInstall;
+
+export interface RemediationPolicy {
+  /** Reinstall after this many consecutive unhealthy checks past the grace period; absent: never. */
+  reinstallAfterUnhealthyChecks?: number;
+}
+
+/** A validated, defaulted Integration: what workflows carry. */
+export interface IntegrationSpec {
+  name: string;
+  namespace: string;
+  type: ToolId;
+  enabled: boolean;
+  targetClusters: string[];
+  targetSelector?: LabelSelector;
+  /** Absent when autoInstall is off: the tool is then only monitored. */
+  install?: InstallSpec;
+  /** The namespace on each target cluster where the tool lives. */
+  toolNamespace: string;
+  healthCheckIntervalMs: number;
+  gracePeriodMs: number;
+  components: ComponentRef[];
+  remediation: RemediationPolicy;
+  /** Supported Kubernetes server versions, as a semver range on `major.minor` (e.g. ">=1.26"). */
+  kubeVersionRange?: string;
+}
+
+export type ClusterPhase =
+  | 'Pending'
+  | 'Installing'
+  | 'Progressing'
+  | 'Running'
+  | 'Degraded'
+  | 'Failed'
+  | 'Unreachable'
+  | 'Paused';
+
+/** What a health check saw: `reason` names the first failing component, e.g. "argocd-server: 0/1 ready, ImagePullBackOff". */
+export interface ComponentHealth {
+  kind: ComponentKind;
+  name: string;
+  ready: number;
+  desired: number;
+  healthy: boolean;
+  reason?: string;
+}
+
+export interface HealthReport {
+  healthy: boolean;
+  /** True when none of the required components exist: the tool is absent, not broken. */
+  absent: boolean;
+  components: ComponentHealth[];
+  reason?: string;
+}
+
+export interface Transition {
+  at: string;
+  phase: ClusterPhase;
+  message: string;
+}
+
+export interface ClusterStatus {
+  cluster: string;
+  phase: ClusterPhase;
+  message: string;
+  components: ComponentHealth[];
+  lastCheckAt?: string;
+  transitions: Transition[];
+}
+
+export interface IntegrationStatus {
+  name: string;
+  namespace: string;
+  type: ToolId;
+  phase: ClusterPhase;
+  message: string;
+  paused: boolean;
+  clusters: ClusterStatus[];
+}
+
+export interface TargetStatus {
+  name: string;
+  namespace: string;
+  clusterName: string;
+  labels: Record<string, string>;
+  ready: boolean;
+  message: string;
+  serverVersion?: string;
+  lastCheckAt?: string;
+}
