@@ -138,6 +138,8 @@ export interface ClusterStatus {
   components: ComponentHealth[];
   lastCheckAt?: string;
   transitions: Transition[];
+  /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
+  removed?: boolean;
 }
 
 export interface IntegrationStatus {

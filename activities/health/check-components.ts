@@ -1,0 +1,72 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ComponentHealth, ComponentKind, ComponentRef, HealthReport } from '../../shared/types.js';
+import type { ClusterClient } from '../kube/cluster-clients.js';
+import { withTimeout } from '../kube/request-options.js';
+import { matchesSelector, podReason } from './pod-reason.js';
+import { type Workload, workloadReadiness } from './workload-health.js';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads the tool's workloads (one list per kind, not one call per component) and, only when something is
+ * unhealthy, its pods, to say why.
+ */
+export async function checkComponents(
+  client: ClusterClient,
+  namespace: string,
+  components: ComponentRef[],
+): Promise<HealthReport> {
+  const opts = withTimeout(REQUEST_TIMEOUT_MS);
+  const kinds = [...new Set(components.map((c) => c.kind))];
+  const byKind = new Map<ComponentKind, Map<string, Workload>>();
+  await Promise.all(
+    kinds.map(async (kind) => {
+      const list =
+        kind === 'Deployment'
+          ? await client.apps.listNamespacedDeployment({ namespace }, opts)
+          : kind === 'StatefulSet'
+            ? await client.apps.listNamespacedStatefulSet({ namespace }, opts)
+            : await client.apps.listNamespacedDaemonSet({ namespace }, opts);
+      byKind.set(kind, new Map(list.items.map((w: Workload) => [w.metadata?.name ?? '', w])));
+    }),
+  );
+
+  let pods: V1Pod[] | undefined;
+  const results: ComponentHealth[] = [];
+  for (const c of components) {
+    const w = byKind.get(c.kind)?.get(c.name);
+    if (!w) {
+      results.push({ kind: c.kind, name: c.name, ready: 0, desired: 0, healthy: false, reason: `${c.name}: not found` });
+      continue;
+    }
+    const r = workloadReadiness(c.kind, w);
+    const healthy = r.desired > 0 && r.ready >= r.desired && !r.rolloutPending;
+    let reason: string | undefined;
+    if (!healthy) {
+      pods ??= (await client.core.listNamespacedPod({ namespace }, opts)).items;
+      reason = describeUnhealthy(c.name, r, pods, w);
+    }
+    results.push({ kind: c.kind, name: c.name, ready: r.ready, desired: r.desired, healthy, reason });
+  }
+  return summarize(components, results);
+}
+
+function describeUnhealthy(
+  name: string,
+  r: { ready: number; desired: number },
+  pods: V1Pod[],
+  w: Workload,
+): string {
+  if (r.desired === 0) return `${name}: scaled to 0`;
+  const own = pods.filter((p) => matchesSelector(p, w.spec?.selector?.matchLabels));
+  const why = own.map(podReason).find((x) => x !== undefined);
+  return `${name}: ${r.ready}/${r.desired} ready${why ? `, ${why}` : ''}`;
+}
+
+/** Pure: folds per-component results into the report the workflow decides on. */
+export function summarize(components: ComponentRef[], results: ComponentHealth[]): HealthReport {
+  const required = results.filter((_, i) => !components[i]?.optional);
+  const absent = required.length > 0 && required.every((r) => r.desired === 0 && r.reason?.endsWith('not found'));
+  const firstBad = required.find((r) => !r.healthy);
+  return { healthy: !firstBad, absent, components: results, reason: firstBad?.reason };
+}

@@ -1,0 +1,113 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { CredentialRef, HealthReport, InstallSpec, ComponentRef, TargetSpec } from '../shared/types.js';
+import { classifyKubeError } from './errors.js';
+import { checkComponents } from './health/check-components.js';
+import type { HelmRunner } from './helm/helm-runner.js';
+import { installChart } from './helm/install-chart.js';
+import { readReleaseState, type ReleaseState } from './helm/release-state.js';
+import { uninstallRelease } from './helm/uninstall-release.js';
+import type { ClusterClients } from './kube/cluster-clients.js';
+import { applyManifest } from './manifest/apply-manifest.js';
+import { deleteManifest } from './manifest/delete-manifest.js';
+import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
+import { probeTarget, resolveTargets, type ResolveTargetsInput } from './targets.js';
+import { watchHealth, type CheckListener, type WatchHealthInput } from './watch-health.js';
+
+export interface ActivityDeps {
+  clients: ClusterClients;
+  helm: HelmRunner;
+  /** Needed only by resolveTargets (targets are workflows; their specs live in Temporal). */
+  temporal?: Client;
+  onCheck?: CheckListener;
+  onInstall?: (event: { cluster: string; method: string; ok: boolean; durationMs: number }) => void;
+}
+
+/** Identifies the cluster an activity works on: a name for messages and a reference to its credentials. */
+export interface ClusterInput {
+  cluster: string;
+  credentials: CredentialRef;
+}
+
+export interface ObserveToolInput extends ClusterInput {
+  namespace: string;
+  components: ComponentRef[];
+  releaseName?: string;
+}
+
+export interface ObserveToolResult {
+  report: HealthReport;
+  release?: ReleaseState;
+}
+
+export interface InstallToolInput extends ClusterInput {
+  namespace: string;
+  install: InstallSpec;
+}
+
+/**
+ * All cluster and Helm I/O, one verb per activity. Dependencies are injected so that tests can swap the seams
+ * (clients, Helm runner) and workers share one client cache.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
+
+  return {
+    async preflightCluster(input: ClusterInput & PreflightInput): Promise<PreflightResult> {
+      return preflight(await clientFor(input), input.cluster, input);
+    },
+
+    async observeTool(input: ObserveToolInput): Promise<ObserveToolResult> {
+      const client = await clientFor(input);
+      try {
+        const report = await checkComponents(client, input.namespace, input.components);
+        const release = input.releaseName ? await readReleaseState(client, input.namespace, input.releaseName) : undefined;
+        return { report, release };
+      } catch (err) {
+        throw classifyKubeError(err, input.cluster, 'observing the tool');
+      }
+    },
+
+    async installTool(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+      const client = await clientFor(input);
+      const started = Date.now();
+      let ok = false;
+      try {
+        if (input.install.method === 'helm') {
+          const r = await installChart(client, deps.helm, input.cluster, input.namespace, input.install);
+          ok = true;
+          return { detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`, recovered: r.recovered };
+        }
+        const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
+        ok = true;
+        return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
+      } finally {
+        deps.onInstall?.({ cluster: input.cluster, method: input.install.method, ok, durationMs: Date.now() - started });
+      }
+    },
+
+    async uninstallTool(input: InstallToolInput): Promise<{ removed: boolean }> {
+      const client = await clientFor(input);
+      const signal = Context.current().cancellationSignal;
+      if (input.install.method === 'helm') {
+        return uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.install.releaseName, signal);
+      }
+      return deleteManifest(client, input.cluster, input.namespace, input.install.source);
+    },
+
+    async watchHealth(input: WatchHealthInput) {
+      return watchHealth(deps.clients, input, deps.onCheck);
+    },
+
+    async probeTarget(target: TargetSpec) {
+      return probeTarget(deps.clients, target);
+    },
+
+    async resolveTargets(input: ResolveTargetsInput) {
+      if (!deps.temporal) throw new Error('resolveTargets needs a Temporal client in the activity dependencies');
+      return resolveTargets(deps.temporal, input);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

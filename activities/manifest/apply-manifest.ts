@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyKubeError, FailureType, httpStatus } from '../errors.js';
+import type { ClusterClient } from '../kube/cluster-clients.js';
+import { applyOrder, loadManifest } from './load-manifest.js';
+
+const FIELD_MANAGER = 'ksit';
+const ESTABLISHED_TIMEOUT_MS = 120_000;
+
+/**
+ * Server-side applies a manifest: CRDs first, then waits until every CRD is Established, then the rest
+ * (namespaced objects without a namespace go to `namespace`). Idempotent: applying again changes nothing.
+ */
+export async function applyManifest(
+  client: ClusterClient,
+  cluster: string,
+  namespace: string,
+  source: string,
+): Promise<{ applied: number; crds: number }> {
+  const ctx = Context.current();
+  const { crds, rest } = applyOrder(await loadManifest(source));
+  for (const crd of crds) await apply(client, cluster, crd, namespace);
+  for (const crd of crds) {
+    ctx.heartbeat({ step: `waiting for CRD ${crd.metadata?.name}` });
+    await waitEstablished(client, cluster, crd.metadata?.name ?? '');
+  }
+  for (const obj of rest) {
+    ctx.heartbeat({ step: `applying ${obj.kind}/${obj.metadata?.name}` });
+    await apply(client, cluster, obj, namespace);
+  }
+  return { applied: crds.length + rest.length, crds: crds.length };
+}
+
+async function apply(client: ClusterClient, cluster: string, obj: KubernetesObject, namespace: string): Promise<void> {
+  const what = `applying ${obj.kind}/${obj.metadata?.name}`;
+  try {
+    const withNs = await isNamespaced(client, obj)
+      ? { ...obj, metadata: { ...obj.metadata, namespace: obj.metadata?.namespace ?? namespace } }
+      : obj;
+    await client.objects.patch(withNs, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 400 || status === 422) {
+      throw ApplicationFailure.nonRetryable(`${what} on ${cluster} was rejected: ${(err as Error).message.slice(0, 300)}`, FailureType.InstallRejected);
+    }
+    throw classifyKubeError(err, cluster, what);
+  }
+}
+
+async function isNamespaced(client: ClusterClient, obj: KubernetesObject): Promise<boolean> {
+  if (obj.kind === 'Namespace' || obj.kind === 'CustomResourceDefinition' || obj.kind?.startsWith('Cluster')) return false;
+  // The object API knows from discovery; reading the resource list is cached per apiVersion.
+  const api = client.objects as unknown as { resource(apiVersion: string, kind: string): Promise<{ namespaced: boolean } | undefined> };
+  const resource = await api.resource(obj.apiVersion ?? 'v1', obj.kind ?? '');
+  return resource?.namespaced ?? true;
+}
+
+async function waitEstablished(client: ClusterClient, cluster: string, name: string): Promise<void> {
+  const deadline = Date.now() + ESTABLISHED_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const crd = await client.crds.readCustomResourceDefinition({ name });
+      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    } catch (err) {
+      if (httpStatus(err) !== 404) throw classifyKubeError(err, cluster, `reading CRD ${name}`);
+    }
+    await sleep(500);
+  }
+  throw ApplicationFailure.retryable(`CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`);
+}

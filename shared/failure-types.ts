@@ -1,0 +1,13 @@
+// Failure types that activities raise and workflows branch on (failure.cause.type).
+export const FailureType = {
+  /** The cluster API did not answer or answered 5xx/429: transient, retried, shown as Unreachable. */
+  Unreachable: 'ClusterUnreachable',
+  /** 401/403, or a SelfSubjectAccessReview said no: retrying cannot help until someone grants access. */
+  Forbidden: 'Forbidden',
+  /** Credentials missing or unusable (no Secret, bad kubeconfig, unknown context). */
+  BadCredentials: 'BadCredentials',
+  /** Helm or the API server refused what we asked (invalid values, chart not found, invalid object). */
+  InstallRejected: 'InstallRejected',
+  /** A Helm run failed in a way that may pass on another attempt. */
+  HelmFailed: 'HelmFailed',
+} as const;

@@ -1,0 +1,187 @@
+// The user's model, as written in YAML: `IntegrationTarget` (a cluster) and `Integration` (a tool on clusters),
+// apiVersion ksit.io/v1alpha1, compatible with every example in the seed user guide. These schemas check shape
+// and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
+import { z } from 'zod';
+import { TOOL_IDS } from '../types.js';
+import { describeValue, dnsName, duration, isRecord, labelMap, labelValue, labelKey, namespaceName, strictObject } from './fields.js';
+import { helmValues } from './helm-values.js';
+import { resolveInstall, type AutoInstallInput } from './install.js';
+
+export const API_VERSION = 'ksit.io/v1alpha1';
+export const KINDS = ['Integration', 'IntegrationTarget'] as const;
+export type Kind = (typeof KINDS)[number];
+
+const metadata = strictObject({
+  name: dnsName('a name'),
+  namespace: namespaceName.optional(),
+  labels: labelMap.nullish(),
+  // Accepted so manifests written for kubectl keep working; ksit does not use them.
+  annotations: z.record(z.string(), z.string()).nullish(),
+});
+
+// ---------- IntegrationTarget ----------
+
+const targetSpec = strictObject({
+  clusterName: dnsName('a cluster name'),
+  labels: labelMap.nullish(),
+  kubeconfigSecret: dnsName('a Secret name').optional(),
+  kubeconfigSecretKey: z.string().min(1, 'must not be empty').optional(),
+  kubeconfigSecretNamespace: namespaceName.optional(),
+  kubeconfigFile: z.string().min(1, 'must not be empty').optional(),
+  context: z.string().min(1, 'must not be empty').optional(),
+}).superRefine((spec, ctx) => {
+  const secretFields = ['kubeconfigSecret', 'kubeconfigSecretKey', 'kubeconfigSecretNamespace'].filter((key) => key in spec);
+  if (spec.kubeconfigFile !== undefined && secretFields.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kubeconfigFile'],
+      message: `use either kubeconfigFile (a local file) or ${secretFields.join('/')} (a Secret on the control cluster), not both`,
+    });
+  }
+  if (spec.context !== undefined && spec.kubeconfigFile === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['context'], message: 'only used with kubeconfigFile; a kubeconfig Secret uses its current context' });
+  }
+});
+
+export const targetDocument = strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal('IntegrationTarget'),
+  metadata,
+  spec: targetSpec,
+});
+export type TargetDocument = z.infer<typeof targetDocument>;
+
+// ---------- Integration ----------
+
+const toolType = z.enum(TOOL_IDS, {
+  error: (issue) =>
+    issue.input === undefined
+      ? `required: one of ${TOOL_IDS.join(', ')}`
+      : `unknown type ${describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
+});
+
+const selectorRequirement = strictObject({
+  key: labelKey,
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+  values: z.array(labelValue).optional(),
+}).superRefine((req, ctx) => {
+  const needsValues = req.operator === 'In' || req.operator === 'NotIn';
+  if (needsValues && !req.values?.length) {
+    ctx.addIssue({ code: 'custom', path: ['values'], message: `required: operator ${req.operator} needs at least one value` });
+  }
+  if (!needsValues && req.values !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['values'], message: `must be absent with operator ${req.operator}` });
+  }
+});
+
+const labelSelector = strictObject({
+  matchLabels: labelMap.optional(),
+  matchExpressions: z.array(selectorRequirement).optional(),
+}).superRefine((selector, ctx) => {
+  // An empty selector matches every cluster; with autoInstall that is too easy to do by accident.
+  if (Object.keys(selector.matchLabels ?? {}).length === 0 && !selector.matchExpressions?.length) {
+    ctx.addIssue({ code: 'custom', message: 'give matchLabels or matchExpressions; an empty selector would select every cluster' });
+  }
+});
+
+const component = strictObject({
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+  name: dnsName('a workload name'),
+  optional: z.boolean().optional(),
+});
+
+const chartVersion = z.string({
+  error: (issue) =>
+    typeof issue.input === 'number'
+      ? `must be a string: YAML reads an unquoted ${issue.input} as a number (and drops trailing zeros); quote it as written, e.g. version: "${issue.input}"`
+      : `expected a chart version string like "5.51.6", got ${describeValue(issue.input)}`,
+}).min(1, 'must not be empty');
+
+const repositoryUrl = z
+  .string()
+  .regex(/^(https?|oci):\/\/\S+$/, 'must be an http(s):// Helm repository URL or an oci:// registry; leave it out when chart is a local path');
+
+const helmConfig = strictObject({
+  repository: repositoryUrl.optional(),
+  chart: z.string().min(1, 'must not be empty').optional(),
+  version: chartVersion.optional(),
+  releaseName: dnsName('a release name', 53).optional(),
+  values: helmValues.optional(),
+  timeout: duration(1_000).optional(),
+});
+
+const autoInstall = strictObject({
+  enabled: z.boolean().optional(),
+  method: z.enum(['helm', 'manifest']).optional(),
+  helmConfig: helmConfig.optional(),
+  manifestConfig: strictObject({ source: z.string().min(1, 'must not be empty') }).optional(),
+});
+
+// A semver range over Kubernetes versions, e.g. ">=1.26" or ">=1.24 <1.31"; kept simple on purpose.
+const VERSION_COMPARATOR = /^(>=|<=|>|<|=|\^|~)?v?\d+(\.\d+){0,2}$/;
+const kubeVersionRange = z.string().refine(
+  (range) => range.split('||').every((part) => part.trim() !== '' && part.trim().split(/\s+/).every((c) => VERSION_COMPARATOR.test(c))),
+  'expected a version range like ">=1.26" or ">=1.24 <1.31"',
+);
+
+const config = strictObject({
+  namespace: namespaceName.optional(),
+  healthCheckInterval: duration(1_000).optional(),
+  gracePeriod: duration(0).optional(),
+  // Accepted for compatibility with the seed examples; health comes from the components, not an HTTP endpoint.
+  healthEndpoint: z.string().optional(),
+  components: z.array(component).optional(),
+  remediation: strictObject({
+    reinstallAfterUnhealthyChecks: z.int('expected a whole number').positive('must be 1 or more').optional(),
+  }).optional(),
+  kubeVersionRange: kubeVersionRange.optional(),
+});
+
+const integrationSpec = strictObject({
+  type: toolType,
+  enabled: z.boolean().optional(),
+  targetClusters: z.array(dnsName('a cluster name')).optional(),
+  targetSelector: labelSelector.optional(),
+  autoInstall: autoInstall.optional(),
+  config: config.optional(),
+})
+  .superRefine(
+    (spec, ctx) => {
+      // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
+      const clusters = Array.isArray(spec.targetClusters) ? spec.targetClusters : [];
+      if (clusters.length === 0 && spec.targetSelector === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targetClusters'],
+          message: 'say which clusters: give targetClusters (cluster names) and/or targetSelector (matchLabels, matchExpressions)',
+        });
+      }
+      clusters.forEach((name, index) => {
+        if (clusters.indexOf(name) !== index) ctx.addIssue({ code: 'custom', path: ['targetClusters', index], message: `"${name}" is listed twice` });
+      });
+      const components = isRecord(spec.config) && Array.isArray(spec.config.components) ? spec.config.components : [];
+      if (spec.type === 'custom' && components.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['config', 'components'],
+          message: 'required for type custom: list the workloads that must be ready, e.g. [{kind: Deployment, name: my-tool}]',
+        });
+      }
+    },
+    { when: (payload) => isRecord(payload.value) },
+  );
+
+export const integrationDocument = strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal('Integration'),
+  metadata,
+  spec: integrationSpec,
+}).superRefine((doc, ctx) => {
+  // Only reached when every field is valid, so the install can be resolved against the registry.
+  const resolved = resolveInstall(doc.spec.type, doc.metadata.name, doc.spec.autoInstall as AutoInstallInput | undefined);
+  if ('problem' in resolved) {
+    ctx.addIssue({ code: 'custom', path: ['spec', 'autoInstall', ...resolved.problem.path], message: resolved.problem.message });
+  }
+});
+export type IntegrationDocument = z.infer<typeof integrationDocument>;
+

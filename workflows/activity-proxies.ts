@@ -1,0 +1,29 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { InstallSpec } from '../shared/types.js';
+
+// Transient failures (unreachable API, 5xx) are retried here with backoff before a workflow ever sees them;
+// non-retryable ones (Forbidden, InstallRejected, BadCredentials) come back at once.
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
+
+/** Short cluster calls: preflight, observe, probe, resolve. */
+export const clusterActivities = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+
+/** Install and uninstall: as long as the spec's Helm timeout allows, heartbeating so a dead worker is noticed. */
+export function installActivities(install: InstallSpec) {
+  const timeoutMs = install.method === 'helm' ? install.timeoutMs : 10 * 60 * 1000;
+  return proxyActivities<Activities>({
+    startToCloseTimeout: timeoutMs + 5 * 60 * 1000,
+    heartbeatTimeout: '1 minute',
+    retry: { ...retry, maximumAttempts: 3 },
+  });
+}
+
+/** The health watch runs until something changes or its deadline; heartbeats prove it is alive meanwhile. */
+export function watchActivities(intervalMs: number, durationMs: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: durationMs + intervalMs + 5 * 60 * 1000,
+    heartbeatTimeout: '90 seconds',
+    retry: { ...retry, maximumAttempts: 10 },
+  });
+}

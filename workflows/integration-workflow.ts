@@ -1,0 +1,222 @@
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { aggregatePhase } from '../shared/phases.js';
+import { specUpdateProblems } from '../shared/spec-invariants.js';
+import type { ClusterStatus, IntegrationSpec, IntegrationStatus, TargetSpec } from '../shared/types.js';
+import { clusterActivities } from './activity-proxies.js';
+import { clusterLifecycleWorkflow } from './cluster-lifecycle.js';
+import {
+  clusterDeleteSignal,
+  clusterPauseSignal,
+  clusterReinstallSignal,
+  clusterSpecSignal,
+  clusterStatusSignal,
+  type ClusterScope,
+  deleteSignal,
+  type DeleteRequest,
+  integrationStatusQuery,
+  pauseUpdate,
+  reinstallUpdate,
+  resumeUpdate,
+  updateSpecUpdate,
+  workflowIds,
+} from './definitions.js';
+import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './search-attributes.js';
+
+/** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up. */
+const RESOLVE_EVERY_MS = 60_000;
+const MAX_HISTORY_EVENTS = 5_000;
+/** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
+const DELETE_WAIT_MS = 15 * 60 * 1000;
+
+export interface IntegrationState {
+  clusters: Record<string, ClusterStatus>;
+  /** Target name -> the lifecycle workflow watching it. */
+  children: Record<string, string>;
+  missing: string[];
+  paused: boolean;
+}
+
+export interface IntegrationInput {
+  spec: IntegrationSpec;
+  state?: IntegrationState;
+}
+
+/**
+ * One Integration: resolves its target clusters, runs one lifecycle per cluster (child workflows that outlive
+ * this run's continue-as-new), aggregates their status, and takes spec updates and pause / resume / reinstall /
+ * delete. Children report transitions by signal, so status queries never touch a cluster.
+ */
+export async function integrationWorkflow(input: IntegrationInput): Promise<IntegrationStatus> {
+  let spec = input.spec;
+  const st: IntegrationState = input.state ?? { clusters: {}, children: {}, missing: [], paused: false };
+  let resolveNow = true;
+  let deleteRequest: DeleteRequest | undefined;
+  let lastPhase = '';
+
+  const status = (): IntegrationStatus => {
+    const clusters = Object.values(st.clusters).sort((a, b) => a.cluster.localeCompare(b.cluster));
+    const { phase, message } = aggregatePhase(clusters, st.missing);
+    return { name: spec.name, namespace: spec.namespace, type: spec.type, phase, message, paused: st.paused, clusters };
+  };
+  const child = (cluster: string) => {
+    const id = st.children[cluster];
+    if (!id) throw ApplicationFailure.nonRetryable(`cluster ${cluster} is not a target of ${spec.namespace}/${spec.name}`);
+    return getExternalWorkflowHandle(id);
+  };
+  const scoped = (scope: ClusterScope) => (scope.cluster ? [scope.cluster] : Object.keys(st.children).sort());
+  const validateScope = (scope: ClusterScope) => {
+    if (scope.cluster && !st.children[scope.cluster]) {
+      const known = Object.keys(st.children).sort().join(', ') || 'none yet';
+      throw new Error(`cluster ${scope.cluster} is not a target of ${spec.namespace}/${spec.name} (targets: ${known})`);
+    }
+  };
+
+  setHandler(integrationStatusQuery, status);
+  setHandler(clusterStatusSignal, (s) => {
+    if (s.removed) delete st.children[s.cluster];
+    st.clusters[s.cluster] = s;
+  });
+  setHandler(
+    updateSpecUpdate,
+    async (next) => {
+      const changed = JSON.stringify(next) !== JSON.stringify(spec);
+      if (!changed) return { changed };
+      spec = next;
+      resolveNow = true;
+      await Promise.all(Object.keys(st.children).map((c) => child(c).signal(clusterSpecSignal, next)));
+      return { changed };
+    },
+    {
+      validator: (next) => {
+        const problems = specUpdateProblems(spec, next);
+        if (problems.length > 0) throw new Error(`invalid spec: ${problems.join('; ')}`);
+      },
+    },
+  );
+  const forward = async (scope: ClusterScope, send: (cluster: string) => Promise<void>) => {
+    const clusters = scoped(scope);
+    await Promise.all(clusters.map(send));
+    return { clusters };
+  };
+  setHandler(
+    pauseUpdate,
+    (scope) => {
+      if (!scope.cluster) st.paused = true;
+      return forward(scope, (c) => child(c).signal(clusterPauseSignal, true));
+    },
+    { validator: validateScope },
+  );
+  setHandler(
+    resumeUpdate,
+    (scope) => {
+      if (!scope.cluster) st.paused = false;
+      return forward(scope, (c) => child(c).signal(clusterPauseSignal, false));
+    },
+    { validator: validateScope },
+  );
+  setHandler(reinstallUpdate, (scope) => forward(scope, (c) => child(c).signal(clusterReinstallSignal)), {
+    validator: (scope) => {
+      validateScope(scope);
+      if (!spec.install) throw new Error(`${spec.namespace}/${spec.name} has no autoInstall: nothing to reinstall`);
+    },
+  });
+  setHandler(deleteSignal, (req) => {
+    deleteRequest = req;
+  });
+
+  upsertSearchAttributes([
+    { key: KsitKind, value: 'integration' },
+    { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
+    { key: KsitType, value: spec.type },
+  ]);
+
+  for (;;) {
+    if (resolveNow) {
+      resolveNow = false;
+      await reconcileTargets();
+    }
+    publishPhase();
+    const woke = await condition(() => resolveNow || deleteRequest !== undefined || phaseChanged(), RESOLVE_EVERY_MS);
+    if (!woke) resolveNow = true;
+    if (deleteRequest) return remove(deleteRequest);
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(() => true);
+      return continueAsNew<typeof integrationWorkflow>({ spec, state: st });
+    }
+  }
+
+  function phaseChanged(): boolean {
+    return status().phase !== lastPhase;
+  }
+
+  function publishPhase(): void {
+    const phase = status().phase;
+    if (phase === lastPhase) return;
+    lastPhase = phase;
+    upsertSearchAttributes([
+      { key: KsitPhase, value: phase },
+      { key: KsitClusters, value: Object.keys(st.children).sort() },
+    ]);
+  }
+
+  async function reconcileTargets(): Promise<void> {
+    let resolved: { targets: TargetSpec[]; missing: string[] };
+    try {
+      resolved = await clusterActivities.resolveTargets({
+        namespace: spec.namespace,
+        names: spec.targetClusters,
+        selector: spec.targetSelector,
+      });
+    } catch {
+      return; // Temporal's own visibility was unavailable; keep the clusters we have and try again later.
+    }
+    st.missing = resolved.missing;
+    const wanted = new Set(resolved.targets.map((t) => t.name));
+    for (const target of resolved.targets) {
+      if (st.children[target.name]) continue;
+      await startLifecycle(target);
+    }
+    for (const cluster of Object.keys(st.children)) {
+      if (wanted.has(cluster)) continue;
+      await child(cluster).signal(clusterDeleteSignal, { uninstall: false });
+      delete st.children[cluster];
+      delete st.clusters[cluster];
+    }
+  }
+
+  async function startLifecycle(target: TargetSpec): Promise<void> {
+    const workflowId = workflowIds.cluster(spec.namespace, spec.name, target.name);
+    st.children[target.name] = workflowId;
+    st.clusters[target.name] ??= { cluster: target.name, phase: 'Pending', message: 'starting', components: [], transitions: [] };
+    try {
+      await startChild(clusterLifecycleWorkflow, {
+        workflowId,
+        args: [{ integrationWorkflowId: workflowInfo().workflowId, spec, target, paused: st.paused }],
+        // Lifecycles must survive this workflow's continue-as-new; delete stops them explicitly.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      // Already running from an earlier run of this Integration: adopt it and bring it up to date.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await getExternalWorkflowHandle(workflowId).signal(clusterSpecSignal, spec);
+    }
+  }
+
+  async function remove(req: DeleteRequest): Promise<IntegrationStatus> {
+    await Promise.all(Object.keys(st.children).map((c) => child(c).signal(clusterDeleteSignal, req)));
+    await condition(() => Object.keys(st.children).length === 0, DELETE_WAIT_MS);
+    return status();
+  }
+}
