@@ -6,7 +6,8 @@ import { toIntegrationSpec, toTargetSpec } from './normalize.js';
 import type { FieldProblem } from './problems.js';
 import { API_VERSION, integrationDocument, KINDS, targetDocument } from './schema.js';
 
-export type ValidDocument = { kind: 'Integration'; spec: IntegrationSpec } | { kind: 'IntegrationTarget'; spec: TargetSpec };
+export type ValidDocument =
+  { kind: 'Integration'; spec: IntegrationSpec } | { kind: 'IntegrationTarget'; spec: TargetSpec };
 
 export type DocumentResult = { ok: true; document: ValidDocument } | { ok: false; problems: FieldProblem[] };
 
@@ -16,7 +17,10 @@ function fail(...problems: FieldProblem[]): DocumentResult {
 
 export function validateDocument(value: unknown): DocumentResult {
   if (!isRecord(value)) {
-    return fail({ path: [], message: `expected a mapping with apiVersion, kind, metadata and spec; got ${describeValue(value)}` });
+    return fail({
+      path: [],
+      message: `expected a mapping with apiVersion, kind, metadata and spec; got ${describeValue(value)}`,
+    });
   }
   const header: FieldProblem[] = [];
   if (value.apiVersion === undefined) header.push({ path: ['apiVersion'], message: `required: ${API_VERSION}` });
@@ -25,7 +29,10 @@ export function validateDocument(value: unknown): DocumentResult {
   }
   if (value.kind === undefined) header.push({ path: ['kind'], message: `required: one of ${KINDS.join(', ')}` });
   else if (!KINDS.includes(value.kind as never)) {
-    header.push({ path: ['kind'], message: `unknown kind ${describeValue(value.kind)}; expected one of ${KINDS.join(', ')}` });
+    header.push({
+      path: ['kind'],
+      message: `unknown kind ${describeValue(value.kind)}; expected one of ${KINDS.join(', ')}`,
+    });
   }
   if (header.length > 0) return fail(...header);
 

@@ -13,7 +13,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value)})`;
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value)})`;
   if (typeof value === 'number') return `a number (${value})`;
   if (typeof value === 'boolean') return `a boolean (${value})`;
   return typeof value;
@@ -21,6 +22,7 @@ export function describeValue(value: unknown): string {
 
 const EXPECTED: Record<string, string> = {
   object: 'a map',
+  record: 'a map',
   array: 'a list',
   string: 'a string',
   number: 'a number',
@@ -36,6 +38,7 @@ export const specErrorMap: z.core.$ZodErrorMap = (issue) => {
     const quoteHint = issue.expected === 'string' && typeof issue.input !== 'object' ? '; quote it' : '';
     return `expected ${expected}, got ${describeValue(issue.input)}${quoteHint}`;
   }
+  if (issue.code === 'invalid_key') return `bad key: ${issue.issues.map((inner) => inner.message).join('; ')}`;
   if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'too_small' && issue.origin === 'array') return `needs at least ${issue.minimum} item(s)`;
   if (issue.code === 'too_small') return `must be at least ${issue.minimum}`;
@@ -57,7 +60,8 @@ function editDistance(a: string, b: string): number {
 }
 
 export function unknownFieldMessage(key: string, allowed: readonly string[]): string {
-  const close = allowed.find((name) => name.toLowerCase() === key.toLowerCase()) ??
+  const close =
+    allowed.find((name) => name.toLowerCase() === key.toLowerCase()) ??
     allowed.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
   const hint = close ? `did you mean "${close}"? ` : '';
   return `unknown field; ${hint}allowed here: ${allowed.join(', ')}`;
@@ -92,22 +96,32 @@ export function dnsName(what: string, maxLength = 253) {
     .string()
     .min(1, 'must not be empty')
     .max(maxLength, `${what} must be at most ${maxLength} characters`)
-    .regex(DNS_SUBDOMAIN, `${what} must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`);
+    .regex(
+      DNS_SUBDOMAIN,
+      `${what} must be lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`,
+    );
 }
 
 export const namespaceName = z
   .string()
   .min(1, 'must not be empty')
   .max(63, 'a namespace must be at most 63 characters')
-  .regex(DNS_LABEL, "a namespace must be lowercase letters, digits and '-', starting and ending with a letter or digit");
+  .regex(
+    DNS_LABEL,
+    "a namespace must be lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export const labelValue = z
   .string()
   .max(63, 'a label value must be at most 63 characters')
-  .regex(LABEL_VALUE, "a label value must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+  .regex(
+    LABEL_VALUE,
+    "a label value must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+  );
 
 export const labelKey = z
   .string()
@@ -121,12 +135,18 @@ export function duration(minMs: number) {
   return z
     .string({
       error: (issue) =>
-        issue.input === undefined ? 'required' : `expected a duration, ${DURATION_HINT}; got ${describeValue(issue.input)}`,
+        issue.input === undefined
+          ? 'required'
+          : `expected a duration, ${DURATION_HINT}; got ${describeValue(issue.input)}`,
     })
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {
-        ctx.issues.push({ code: 'custom', input: text, message: `"${text}" is not a duration: write ${DURATION_HINT}` });
+        ctx.issues.push({
+          code: 'custom',
+          input: text,
+          message: `"${text}" is not a duration: write ${DURATION_HINT}`,
+        });
         return z.NEVER;
       }
       if (ms < minMs) {

@@ -42,4 +42,3 @@ export const helmValues = z
     }
     return split;
   });
-

@@ -29,7 +29,11 @@ function problem(path: PropertyKey[], message: string): InstallResolution {
   return { problem: { path, message } };
 }
 
-export function resolveInstall(type: ToolId, integrationName: string, auto: AutoInstallInput | undefined): InstallResolution {
+export function resolveInstall(
+  type: ToolId,
+  integrationName: string,
+  auto: AutoInstallInput | undefined,
+): InstallResolution {
   if (!auto || auto.enabled === false) return {};
   const tool = TOOLS[type];
   const method =
@@ -41,7 +45,8 @@ export function resolveInstall(type: ToolId, integrationName: string, auto: Auto
     );
   }
   if (method === 'helm') {
-    if (auto.manifestConfig) return problem(['manifestConfig'], 'only used with method: manifest; remove it or set method: manifest');
+    if (auto.manifestConfig)
+      return problem(['manifestConfig'], 'only used with method: manifest; remove it or set method: manifest');
     return resolveHelm(type, integrationName, auto.helmConfig ?? {});
   }
   if (auto.helmConfig) return problem(['helmConfig'], 'only used with method: helm; remove it or set method: helm');
@@ -56,7 +61,11 @@ export function resolveInstall(type: ToolId, integrationName: string, auto: Auto
   return { install: { method: 'manifest', source } };
 }
 
-function resolveHelm(type: ToolId, integrationName: string, given: NonNullable<AutoInstallInput['helmConfig']>): InstallResolution {
+function resolveHelm(
+  type: ToolId,
+  integrationName: string,
+  given: NonNullable<AutoInstallInput['helmConfig']>,
+): InstallResolution {
   const tool = TOOLS[type];
   const known = tool.defaultInstall?.method === 'helm' ? tool.defaultInstall : undefined;
   const chartName = given.chart ?? known?.chart.chart;
@@ -67,7 +76,8 @@ function resolveHelm(type: ToolId, integrationName: string, given: NonNullable<A
   // The registry's repository and version apply only to the registry's own chart: a chart named without a
   // repository is a local path, and another chart's version is unknown to us (absent means Helm's latest).
   const isKnownChart = known !== undefined && chartName === known.chart.chart;
-  const repository = given.repository ?? (given.chart === undefined || isKnownChart ? known?.chart.repository : undefined);
+  const repository =
+    given.repository ?? (given.chart === undefined || isKnownChart ? known?.chart.repository : undefined);
   const version = given.version ?? (isKnownChart ? known?.chart.version : undefined);
   const releaseName = given.releaseName ?? known?.releaseName ?? integrationName;
   if (releaseName.length > MAX_RELEASE_NAME) {

@@ -20,10 +20,14 @@ export async function readSpecFile(path: string): Promise<ReadResult> {
   try {
     const info = await stat(path);
     if (info.isFile() && info.size > MAX_SPEC_FILE_BYTES) {
-      return { ok: false, message: `file is ${(info.size / (1024 * 1024)).toFixed(1)} MB; spec files are limited to ${LIMIT_TEXT}` };
+      return {
+        ok: false,
+        message: `file is ${(info.size / (1024 * 1024)).toFixed(1)} MB; spec files are limited to ${LIMIT_TEXT}`,
+      };
     }
     const bytes = await readAtMost(path, MAX_SPEC_FILE_BYTES + 1);
-    if (bytes.length > MAX_SPEC_FILE_BYTES) return { ok: false, message: `file is larger than the ${LIMIT_TEXT} limit for spec files` };
+    if (bytes.length > MAX_SPEC_FILE_BYTES)
+      return { ok: false, message: `file is larger than the ${LIMIT_TEXT} limit for spec files` };
     return decodeText(bytes);
   } catch (error) {
     return { ok: false, message: `cannot read: ${errorText(error)}` };
@@ -59,7 +63,9 @@ function decodeText(bytes: Buffer): ReadResult {
 }
 
 /** `-f DIR` means every .yaml/.yml file directly in it, in name order, as `kubectl apply -f DIR` does. */
-export async function expandSpecPaths(paths: string[]): Promise<{ files: string[]; unusable: { path: string; message: string }[] }> {
+export async function expandSpecPaths(
+  paths: string[],
+): Promise<{ files: string[]; unusable: { path: string; message: string }[] }> {
   const files: string[] = [];
   const unusable: { path: string; message: string }[] = [];
   for (const path of paths) {

@@ -3,7 +3,17 @@
 // and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
-import { describeValue, dnsName, duration, isRecord, labelMap, labelValue, labelKey, namespaceName, strictObject } from './fields.js';
+import {
+  describeValue,
+  dnsName,
+  duration,
+  isRecord,
+  labelMap,
+  labelValue,
+  labelKey,
+  namespaceName,
+  strictObject,
+} from './fields.js';
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
 
@@ -25,12 +35,17 @@ const targetSpec = strictObject({
   clusterName: dnsName('a cluster name'),
   labels: labelMap.nullish(),
   kubeconfigSecret: dnsName('a Secret name').optional(),
-  kubeconfigSecretKey: z.string().min(1, 'must not be empty').optional(),
+  kubeconfigSecretKey: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]+$/, "a Secret key must be letters, digits, '-', '_' and '.'")
+    .optional(),
   kubeconfigSecretNamespace: namespaceName.optional(),
   kubeconfigFile: z.string().min(1, 'must not be empty').optional(),
   context: z.string().min(1, 'must not be empty').optional(),
 }).superRefine((spec, ctx) => {
-  const secretFields = ['kubeconfigSecret', 'kubeconfigSecretKey', 'kubeconfigSecretNamespace'].filter((key) => key in spec);
+  const secretFields = ['kubeconfigSecret', 'kubeconfigSecretKey', 'kubeconfigSecretNamespace'].filter(
+    (key) => key in spec,
+  );
   if (spec.kubeconfigFile !== undefined && secretFields.length > 0) {
     ctx.addIssue({
       code: 'custom',
@@ -39,7 +54,11 @@ const targetSpec = strictObject({
     });
   }
   if (spec.context !== undefined && spec.kubeconfigFile === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['context'], message: 'only used with kubeconfigFile; a kubeconfig Secret uses its current context' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['context'],
+      message: 'only used with kubeconfigFile; a kubeconfig Secret uses its current context',
+    });
   }
 });
 
@@ -57,7 +76,7 @@ const toolType = z.enum(TOOL_IDS, {
   error: (issue) =>
     issue.input === undefined
       ? `required: one of ${TOOL_IDS.join(', ')}`
-      : `unknown type ${describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
+      : `unknown type ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
 });
 
 const selectorRequirement = strictObject({
@@ -67,7 +86,11 @@ const selectorRequirement = strictObject({
 }).superRefine((req, ctx) => {
   const needsValues = req.operator === 'In' || req.operator === 'NotIn';
   if (needsValues && !req.values?.length) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: `required: operator ${req.operator} needs at least one value` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values'],
+      message: `required: operator ${req.operator} needs at least one value`,
+    });
   }
   if (!needsValues && req.values !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['values'], message: `must be absent with operator ${req.operator}` });
@@ -80,7 +103,10 @@ const labelSelector = strictObject({
 }).superRefine((selector, ctx) => {
   // An empty selector matches every cluster; with autoInstall that is too easy to do by accident.
   if (Object.keys(selector.matchLabels ?? {}).length === 0 && !selector.matchExpressions?.length) {
-    ctx.addIssue({ code: 'custom', message: 'give matchLabels or matchExpressions; an empty selector would select every cluster' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give matchLabels or matchExpressions; an empty selector would select every cluster',
+    });
   }
 });
 
@@ -90,16 +116,21 @@ const component = strictObject({
   optional: z.boolean().optional(),
 });
 
-const chartVersion = z.string({
-  error: (issue) =>
-    typeof issue.input === 'number'
-      ? `must be a string: YAML reads an unquoted ${issue.input} as a number (and drops trailing zeros); quote it as written, e.g. version: "${issue.input}"`
-      : `expected a chart version string like "5.51.6", got ${describeValue(issue.input)}`,
-}).min(1, 'must not be empty');
+const chartVersion = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `must be a string: YAML reads an unquoted ${issue.input} as a number (and drops trailing zeros); quote it as written, e.g. version: "${issue.input}"`
+        : `expected a chart version string like "5.51.6", got ${describeValue(issue.input)}`,
+  })
+  .min(1, 'must not be empty');
 
 const repositoryUrl = z
   .string()
-  .regex(/^(https?|oci):\/\/\S+$/, 'must be an http(s):// Helm repository URL or an oci:// registry; leave it out when chart is a local path');
+  .regex(
+    /^(https?|oci):\/\/\S+$/,
+    'must be an http(s):// Helm repository URL or an oci:// registry; leave it out when chart is a local path',
+  );
 
 const helmConfig = strictObject({
   repository: repositoryUrl.optional(),
@@ -120,7 +151,15 @@ const autoInstall = strictObject({
 // A semver range over Kubernetes versions, e.g. ">=1.26" or ">=1.24 <1.31"; kept simple on purpose.
 const VERSION_COMPARATOR = /^(>=|<=|>|<|=|\^|~)?v?\d+(\.\d+){0,2}$/;
 const kubeVersionRange = z.string().refine(
-  (range) => range.split('||').every((part) => part.trim() !== '' && part.trim().split(/\s+/).every((c) => VERSION_COMPARATOR.test(c))),
+  (range) =>
+    range.split('||').every(
+      (part) =>
+        part.trim() !== '' &&
+        part
+          .trim()
+          .split(/\s+/)
+          .every((c) => VERSION_COMPARATOR.test(c)),
+    ),
   'expected a version range like ">=1.26" or ">=1.24 <1.31"',
 );
 
@@ -130,7 +169,7 @@ const config = strictObject({
   gracePeriod: duration(0).optional(),
   // Accepted for compatibility with the seed examples; health comes from the components, not an HTTP endpoint.
   healthEndpoint: z.string().optional(),
-  components: z.array(component).optional(),
+  components: z.array(component).min(1, "must not be empty; leave it out to use the tool's own list").optional(),
   remediation: strictObject({
     reinstallAfterUnhealthyChecks: z.int('expected a whole number').positive('must be 1 or more').optional(),
   }).optional(),
@@ -144,32 +183,36 @@ const integrationSpec = strictObject({
   targetSelector: labelSelector.optional(),
   autoInstall: autoInstall.optional(),
   config: config.optional(),
-})
-  .superRefine(
-    (spec, ctx) => {
-      // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
-      const clusters = Array.isArray(spec.targetClusters) ? spec.targetClusters : [];
-      if (clusters.length === 0 && spec.targetSelector === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targetClusters'],
-          message: 'say which clusters: give targetClusters (cluster names) and/or targetSelector (matchLabels, matchExpressions)',
-        });
-      }
-      clusters.forEach((name, index) => {
-        if (clusters.indexOf(name) !== index) ctx.addIssue({ code: 'custom', path: ['targetClusters', index], message: `"${name}" is listed twice` });
+}).superRefine(
+  (spec, ctx) => {
+    // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
+    const clusters = Array.isArray(spec.targetClusters) ? spec.targetClusters : [];
+    const noClusters =
+      spec.targetClusters === undefined || (Array.isArray(spec.targetClusters) && clusters.length === 0);
+    if (noClusters && spec.targetSelector === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetClusters'],
+        message:
+          'say which clusters: give targetClusters (cluster names) and/or targetSelector (matchLabels, matchExpressions)',
       });
-      const components = isRecord(spec.config) && Array.isArray(spec.config.components) ? spec.config.components : [];
-      if (spec.type === 'custom' && components.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['config', 'components'],
-          message: 'required for type custom: list the workloads that must be ready, e.g. [{kind: Deployment, name: my-tool}]',
-        });
-      }
-    },
-    { when: (payload) => isRecord(payload.value) },
-  );
+    }
+    clusters.forEach((name, index) => {
+      if (clusters.indexOf(name) !== index)
+        ctx.addIssue({ code: 'custom', path: ['targetClusters', index], message: `"${name}" is listed twice` });
+    });
+    const components = isRecord(spec.config) && Array.isArray(spec.config.components) ? spec.config.components : [];
+    if (spec.type === 'custom' && components.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['config', 'components'],
+        message:
+          'required for type custom: list the workloads that must be ready, e.g. [{kind: Deployment, name: my-tool}]',
+      });
+    }
+  },
+  { when: (payload) => isRecord(payload.value) },
+);
 
 export const integrationDocument = strictObject({
   apiVersion: z.literal(API_VERSION),
@@ -178,10 +221,17 @@ export const integrationDocument = strictObject({
   spec: integrationSpec,
 }).superRefine((doc, ctx) => {
   // Only reached when every field is valid, so the install can be resolved against the registry.
-  const resolved = resolveInstall(doc.spec.type, doc.metadata.name, doc.spec.autoInstall as AutoInstallInput | undefined);
+  const resolved = resolveInstall(
+    doc.spec.type,
+    doc.metadata.name,
+    doc.spec.autoInstall as AutoInstallInput | undefined,
+  );
   if ('problem' in resolved) {
-    ctx.addIssue({ code: 'custom', path: ['spec', 'autoInstall', ...resolved.problem.path], message: resolved.problem.message });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['spec', 'autoInstall', ...resolved.problem.path],
+      message: resolved.problem.message,
+    });
   }
 });
 export type IntegrationDocument = z.infer<typeof integrationDocument>;
-

@@ -1,0 +1,141 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Activities } from '../../../activities/index.js';
+import { signatureOf, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
+import { FailureType } from '../../../shared/failure-types.js';
+import type { HealthReport, TargetSpec } from '../../../shared/types.js';
+
+/**
+ * A scripted cluster for workflow tests: plain fields the test flips to make the cluster unreachable,
+ * unhealthy, forbidden or absent. Only pure workflow logic is under test here; real clusters are in test/e2e.
+ */
+export class FakeCluster {
+  reachable = true;
+  installed = false;
+  healthy = true;
+  reason = 'argocd-repo-server: 0/1 ready, CrashLoopBackOff (3 restarts)';
+  chartVersion?: string;
+  releaseStatus = 'deployed';
+  preflightDenied?: string;
+  installFailure?: 'rejected' | 'transient';
+  readonly calls: string[] = [];
+
+  report(): HealthReport {
+    if (!this.installed) {
+      return { healthy: false, absent: true, components: [], reason: 'argocd-server: not found' };
+    }
+    const comp = { kind: 'Deployment' as const, name: 'argocd-repo-server', ready: this.healthy ? 1 : 0, desired: 1, healthy: this.healthy };
+    return this.healthy
+      ? { healthy: true, absent: false, components: [comp] }
+      : { healthy: false, absent: false, components: [{ ...comp, reason: this.reason }], reason: this.reason };
+  }
+
+  unreachable(): ApplicationFailure {
+    return ApplicationFailure.retryable('cluster unreachable (ECONNREFUSED)', FailureType.Unreachable);
+  }
+}
+
+export function target(name: string): TargetSpec {
+  return {
+    name,
+    namespace: 'ksit-system',
+    clusterName: name,
+    labels: { env: 'test' },
+    credentials: { kind: 'secret', namespace: 'ksit-system', name: `${name}-kubeconfig`, key: 'kubeconfig' },
+  };
+}
+
+/** Activities backed by FakeClusters. The health watch advances the test server's clock one interval per check. */
+export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<string, FakeCluster>): Partial<Activities> {
+  const get = (name: string) => {
+    const c = clusters[name];
+    if (!c) throw new Error(`no fake cluster ${name}`);
+    return c;
+  };
+  const observe = (c: FakeCluster, input: WatchHealthInput): Observation => {
+    if (!c.reachable) return { kind: 'unreachable', message: 'cluster unreachable (ECONNREFUSED)' };
+    const report = c.report();
+    const drift =
+      c.installed && input.release && input.release.chartVersion && c.chartVersion !== input.release.chartVersion
+        ? `release runs chart ${c.chartVersion}, spec wants ${input.release.chartVersion}`
+        : undefined;
+    return { kind: 'health', report, drift };
+  };
+  return {
+    async preflightCluster(input) {
+      const c = get(input.cluster);
+      c.calls.push('preflight');
+      if (!c.reachable) throw c.unreachable();
+      const ok = !c.preflightDenied;
+      return {
+        ok,
+        serverVersion: 'v1.36.3',
+        namespaceExists: c.installed,
+        checks: [{ name: 'rbac', ok, detail: c.preflightDenied ?? 'may install and monitor' }],
+      };
+    },
+    async observeTool(input) {
+      const c = get(input.cluster);
+      c.calls.push('observe');
+      if (!c.reachable) throw c.unreachable();
+      return {
+        report: c.report(),
+        release: input.releaseName
+          ? c.installed
+            ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1 }
+            : { exists: false }
+          : undefined,
+      };
+    },
+    async installTool(input) {
+      const c = get(input.cluster);
+      c.calls.push('install');
+      if (c.installFailure === 'rejected') {
+        throw ApplicationFailure.nonRetryable('helm upgrade --install failed: chart argo-cd not found', FailureType.InstallRejected);
+      }
+      if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
+      c.installed = true;
+      c.releaseStatus = 'deployed';
+      c.chartVersion = input.install.method === 'helm' ? input.install.chart.version : undefined;
+      return { detail: 'helm release argocd revision 1' };
+    },
+    async uninstallTool(input) {
+      const c = get(input.cluster);
+      c.calls.push('uninstall');
+      c.installed = false;
+      return { removed: true };
+    },
+    async resolveTargets(input) {
+      const targets = Object.keys(clusters).map(target);
+      const found = input.names.filter((n) => clusters[n]).map(target);
+      const missing = input.names.filter((n) => !clusters[n]);
+      const selected = input.selector ? targets : found;
+      return { targets: selected, missing };
+    },
+    async probeTarget(t) {
+      if (!get(t.name).reachable) throw get(t.name).unreachable();
+      return { server: 'https://127.0.0.1:6443', serverVersion: 'v1.36.3' };
+    },
+    async watchHealth(input) {
+      const c = get(input.cluster);
+      let consecutiveUnhealthy = 0;
+      for (let checks = 1; ; checks++) {
+        c.calls.push('check');
+        const observation = observe(c, input);
+        const signature = signatureOf(observation);
+        const unhealthy = observation.kind === 'health' && !observation.report.healthy;
+        consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
+        const now = await env.currentTimeMs();
+        const limit = input.returnAfterUnhealthyChecks;
+        if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
+          return { observation, signature, checks, consecutiveUnhealthy, at: now };
+        }
+        // Pause, delete and reinstall cancel the watch; the heartbeat is how the cancel arrives.
+        Context.current().heartbeat();
+        if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
+        await env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now)));
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { FakeCluster } from './helpers/fake-cluster.js';
+import { argocdSpec, phaseOf, withIntegration } from './helpers/harness.js';
+import { registerSearchAttributes } from './helpers/search-attributes.js';
+import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  await registerSearchAttributes(env);
+}, 120_000);
+afterAll(async () => {
+  await teardownTimeSkippingEnv(env);
+});
+
+const phases = (s: { clusters: { cluster: string; transitions: { phase: string }[] }[] }, cluster: string) =>
+  s.clusters.find((c) => c.cluster === cluster)?.transitions.map((t) => t.phase) ?? [];
+
+test('installs when absent, stays Progressing (not Failed) inside the grace period, then Degraded, then Running', async () => {
+  const c1 = new FakeCluster();
+  c1.healthy = false;
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const installed = await until((s) => phaseOf(s, 'cluster-1') === 'Progressing', 'Progressing after install');
+    expect(c1.calls).toContain('install');
+    const progressing = installed.clusters[0]?.transitions.filter((t) => t.phase === 'Progressing') ?? [];
+    expect(progressing[0]?.message).toMatch(/^installed: helm release argocd/);
+    const degraded = await until((s) => phaseOf(s, 'cluster-1') === 'Degraded', 'Degraded after grace', 30_000);
+    expect(degraded.clusters[0]?.message).toContain('CrashLoopBackOff');
+    expect(degraded.phase).toBe('Degraded');
+    expect(phases(degraded, 'cluster-1')).not.toContain('Failed');
+    c1.healthy = true;
+    const running = await until((s) => s.phase === 'Running', 'Running after the fault clears');
+    expect(running.clusters[0]?.message).toBe('1/1 components ready');
+  });
+}, 300_000);
+
+test('an unreachable cluster shows Unreachable, not Failed, and recovers by itself without reinstalling', async () => {
+  const c1 = new FakeCluster();
+  c1.installed = true;
+  c1.chartVersion = '5.51.6';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    await until((s) => s.phase === 'Running', 'Running');
+    c1.reachable = false;
+    const down = await until((s) => s.phase === 'Unreachable', 'Unreachable');
+    expect(down.clusters[0]?.message).toMatch(/unreachable/i);
+    c1.reachable = true;
+    const back = await until((s) => s.phase === 'Running', 'Running again');
+    expect(phases(back, 'cluster-1')).toEqual(expect.arrayContaining(['Running', 'Unreachable']));
+    expect(phases(back, 'cluster-1')).not.toContain('Failed');
+    expect(c1.calls).not.toContain('install');
+  });
+}, 300_000);
+
+test('a permanent install failure surfaces at once as Failed with the reason', async () => {
+  const c1 = new FakeCluster();
+  c1.installFailure = 'rejected';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const failed = await until((s) => s.phase === 'Failed', 'Failed');
+    expect(failed.clusters[0]?.message).toContain('chart argo-cd not found');
+    expect(c1.calls.filter((c) => c === 'install')).toHaveLength(1);
+  });
+}, 300_000);
+
+test('without autoInstall, a cluster lacking the tool is Failed with a message that says so', async () => {
+  const c1 = new FakeCluster();
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec({ install: undefined }), async ({ until }) => {
+    const failed = await until((s) => s.phase === 'Failed', 'Failed');
+    expect(failed.clusters[0]?.message).toMatch(/not installed in namespace argocd and autoInstall is off/);
+    expect(c1.calls).not.toContain('install');
+  });
+}, 300_000);
+
+test('preflight denied by RBAC is Failed and names what is missing', async () => {
+  const c1 = new FakeCluster();
+  c1.preflightDenied = 'denied: create deployments in argocd';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const failed = await until((s) => s.phase === 'Failed', 'Failed');
+    expect(failed.clusters[0]?.message).toContain('create deployments in argocd');
+    expect(c1.calls).not.toContain('install');
+  });
+}, 300_000);
+
+test('chart version drift is repaired by reinstalling', async () => {
+  const c1 = new FakeCluster();
+  c1.installed = true;
+  c1.chartVersion = '5.51.5';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    await until((s) => s.phase === 'Running' && c1.chartVersion === '5.51.6', 'Running on the spec version');
+    expect(c1.calls).toContain('install');
+  });
+}, 300_000);
+
+test('two clusters: one Degraded makes the Integration Degraded while the other stays Running', async () => {
+  const c1 = new FakeCluster();
+  const c2 = new FakeCluster();
+  for (const c of [c1, c2]) {
+    c.installed = true;
+    c.chartVersion = '5.51.6';
+  }
+  const spec = argocdSpec({ targetClusters: ['cluster-1', 'cluster-2'] });
+  await withIntegration(env, { 'cluster-1': c1, 'cluster-2': c2 }, spec, async ({ until }) => {
+    await until((s) => s.phase === 'Running' && s.clusters.length === 2, 'both Running');
+    c2.healthy = false;
+    const s = await until((x) => x.phase === 'Degraded', 'Degraded');
+    expect(phaseOf(s, 'cluster-1')).toBe('Running');
+    expect(phaseOf(s, 'cluster-2')).toBe('Degraded');
+    expect(s.message).toContain('cluster-2');
+  });
+}, 300_000);
