@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`): finds or builds the pinned tools, installs dependencies, builds, and
+# runs the three tiers: unit, workflow (time-skipping server) and end-to-end (real local Temporal + clusters).
+# Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bin=$(deploy/local/tools.sh)
+export PATH="$bin:$PATH" KSIT_BIN_DIR="$bin"
+echo "[test] node $(node --version), tools in $bin" >&2
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+npx --no-install eslint .
+exec node --experimental-vm-modules node_modules/jest/bin/jest.js --maxWorkers=2 "$@"

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+// Worker configuration comes from the environment only, validated at start so a typo fails fast and says where.
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  KSIT_TASK_QUEUE: z.string().default('ksit'),
+  /** Kubeconfig of the control cluster holding the targets' kubeconfig Secrets; in a pod, the service account. */
+  KSIT_CONTROL_KUBECONFIG: z.string().optional(),
+  KSIT_HELM_BINARY: z.string().default('helm'),
+  KSIT_HELM_HOME: z.string().optional(),
+  /** Health watches are long-running activities: one slot per monitored (integration, cluster) pair. */
+  KSIT_MAX_ACTIVITIES: z.coerce.number().int().positive().default(2_000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type WorkerConfig = z.infer<typeof schema>;
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid worker environment: ${problems}`);
+  }
+  return parsed.data;
+}
