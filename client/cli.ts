@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // The ksit command line: `ksit COMMAND [options]`. Each command is one file in commands/, registered below.
+import { applyCommand } from './commands/apply.js';
+import { getCommand } from './commands/get.js';
 import { validateCommand } from './commands/validate.js';
 import type { Command } from './commands/command.js';
 import { EXIT, handleError, UsageError } from './errors.js';
 
 const COMMANDS: Record<string, Command> = {
+  apply: applyCommand,
+  get: getCommand,
   validate: validateCommand,
 };
 

@@ -1,0 +1,87 @@
+// `ksit apply -f FILE...`: validates every document first (nothing starts if any is bad), then starts or updates
+// one workflow per IntegrationTarget and Integration. Re-applying an unchanged file changes nothing.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { loadSpecFiles } from '../../shared/spec/index.js';
+import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
+import { updateSpecUpdate, updateTargetUpdate, workflowIds } from '../../workflows/definitions.js';
+import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
+import { KsitError, UsageError } from '../errors.js';
+import { connectTemporal, TASK_QUEUE } from '../temporal.js';
+import { parseCommandArgs, type Command } from './command.js';
+
+const USAGE = 'ksit apply -f FILE [-f FILE...]';
+
+export const applyCommand: Command = {
+  summary: 'validate, then start or update Integrations and IntegrationTargets',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseCommandArgs(
+      args,
+      { file: { type: 'string', short: 'f', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
+    if (values.help) {
+      process.stdout.write(`usage: ${USAGE}\n`);
+      return 0;
+    }
+    const files = values.file ?? [];
+    if (files.length === 0) throw new UsageError('apply needs at least one -f FILE', USAGE);
+    const loaded = await loadSpecFiles(files);
+    if (loaded.problems.length > 0) {
+      throw new KsitError(`${loaded.problems.length} problem(s) found; nothing was applied`, { problems: loaded.problems });
+    }
+    const client = await connectTemporal();
+    // Targets first, so Integrations applied in the same run can resolve them.
+    for (const doc of loaded.documents) if (doc.kind === 'IntegrationTarget') report(await applyTarget(client, doc.spec));
+    for (const doc of loaded.documents) if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
+    return 0;
+  },
+};
+
+function report(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function applyTarget(client: Client, target: TargetSpec): Promise<string> {
+  const workflowId = workflowIds.target(target.namespace, target.name);
+  const name = `integrationtarget/${target.name}`;
+  try {
+    await client.workflow.start('targetWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [{ target }],
+      memo: { target },
+      typedSearchAttributes: [
+        { key: KsitKind, value: 'target' },
+        { key: KsitCluster, value: target.clusterName },
+      ],
+    });
+    return `${name} created`;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(updateTargetUpdate, { args: [target] });
+    return `${name} ${changed ? 'configured' : 'unchanged'}`;
+  }
+}
+
+async function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
+  const workflowId = workflowIds.integration(spec.namespace, spec.name);
+  const name = `integration/${spec.name}`;
+  try {
+    await client.workflow.start('integrationWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [{ spec }],
+      typedSearchAttributes: [
+        { key: KsitKind, value: 'integration' },
+        { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
+        { key: KsitType, value: spec.type },
+      ],
+    });
+    return `${name} created`;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(updateSpecUpdate, { args: [spec] });
+    return `${name} ${changed ? 'configured' : 'unchanged'}`;
+  }
+}
