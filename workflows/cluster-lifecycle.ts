@@ -53,6 +53,8 @@ export interface ClusterLifecycleInput {
   target: TargetSpec;
   paused?: boolean;
   state?: ClusterLifecycleState;
+  /** Continue-as-new after this many history events (default 2,000); tests lower it. */
+  historyLimit?: number;
 }
 
 /**
@@ -151,7 +153,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       s.installReason = 'reinstall requested';
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {
       await condition(() => true);
       return continueAsNew<typeof clusterLifecycleWorkflow>({ ...input, spec, state: s });
     }

@@ -50,6 +50,8 @@ export interface IntegrationState {
 export interface IntegrationInput {
   spec: IntegrationSpec;
   state?: IntegrationState;
+  /** Continue-as-new after this many history events (default 5,000; lifecycles 2,000); tests lower it. */
+  historyLimit?: number;
 }
 
 /**
@@ -151,9 +153,9 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     if (!woke) resolveNow = true;
     if (deleteRequest) return remove(deleteRequest);
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {
       await condition(() => true);
-      return continueAsNew<typeof integrationWorkflow>({ spec, state: st });
+      return continueAsNew<typeof integrationWorkflow>({ ...input, spec, state: st });
     }
   }
 
@@ -203,7 +205,9 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     try {
       await startChild(clusterLifecycleWorkflow, {
         workflowId,
-        args: [{ integrationWorkflowId: workflowInfo().workflowId, spec, target, paused: st.paused }],
+        args: [
+          { integrationWorkflowId: workflowInfo().workflowId, spec, target, paused: st.paused, historyLimit: input.historyLimit },
+        ],
         // Lifecycles must survive this workflow's continue-as-new; delete stops them explicitly.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });

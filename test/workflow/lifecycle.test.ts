@@ -2,7 +2,9 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FakeCluster } from './helpers/fake-cluster.js';
 import { argocdSpec, phaseOf, withIntegration } from './helpers/harness.js';
+import { saveHistory } from './helpers/histories.js';
 import { registerSearchAttributes } from './helpers/search-attributes.js';
+import { workflowIds } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
@@ -32,6 +34,7 @@ test('installs when absent, stays Progressing (not Failed) inside the grace peri
     c1.healthy = true;
     const running = await until((s) => s.phase === 'Running', 'Running after the fault clears');
     expect(running.clusters[0]?.message).toBe('1/1 components ready');
+    await saveHistory(env, workflowIds.cluster('ksit-system', 'argocd', 'cluster-1'), 'cluster-install-grace-degraded-running');
   });
 }, 300_000);
 

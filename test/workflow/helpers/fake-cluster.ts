@@ -121,6 +121,7 @@ export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<st
       const c = get(input.cluster);
       let consecutiveUnhealthy = 0;
       for (let checks = 1; ; checks++) {
+        if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
         c.calls.push('check');
         const observation = observe(c, input);
         const signature = signatureOf(observation);
@@ -131,10 +132,15 @@ export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<st
         if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
           return { observation, signature, checks, consecutiveUnhealthy, at: now };
         }
-        // Pause, delete and reinstall cancel the watch; the heartbeat is how the cancel arrives.
+        // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
+        // the nap races it, as the real watch's does.
+        const { cancellationSignal: cancelled } = Context.current();
         Context.current().heartbeat();
-        if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
-        await env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now)));
+        await Promise.race([
+          // After teardown the test server is gone; the abort below is what ends this activity then.
+          env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now))).catch(() => undefined),
+          new Promise((_, reject) => cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true })),
+        ]);
       }
     },
   };

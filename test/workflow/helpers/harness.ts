@@ -53,6 +53,7 @@ export async function withIntegration(
   clusters: Record<string, FakeCluster>,
   spec: IntegrationSpec,
   body: (s: Scenario) => Promise<void>,
+  options: { historyLimit?: number } = {},
 ): Promise<void> {
   const taskQueue = `test-${randomUUID()}`;
   const worker = await Worker.create({
@@ -60,12 +61,15 @@ export async function withIntegration(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: fakeActivities(env, clusters),
+    // Cancels (pause, delete) reach an activity with its heartbeat response; do not let the SDK batch them long.
+    maxHeartbeatThrottleInterval: '1s',
+    defaultHeartbeatThrottleInterval: '1s',
   });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start<typeof integrationWorkflow>('integrationWorkflow', {
       taskQueue,
       workflowId: `integration/${spec.namespace}/${spec.name}/${taskQueue}`,
-      args: [{ spec }],
+      args: [{ spec, historyLimit: options.historyLimit }],
     });
     const status = () => handle.query(integrationStatusQuery);
     const until = async (pred: (s: IntegrationStatus) => boolean, what: string, stepMs = 5_000) => {

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 
 const servers = new WeakMap<TestWorkflowEnvironment, ChildProcess>();
 
@@ -15,7 +15,10 @@ const servers = new WeakMap<TestWorkflowEnvironment, ChildProcess>();
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   // SDK logs only when something is wrong; the runtime can be installed once per process.
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+    });
   } catch {
     // already installed by an earlier test file in this jest worker
   }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `npm run demo`: the whole product on one machine. Sets up what is missing, starts a Temporal dev server and three
+# local clusters (ksit-control, cluster-1, cluster-2, as in the KSIT quickstart), stores the workload clusters'
+# kubeconfigs as Secrets in the control cluster, starts a worker, applies the sample targets and Integrations, and
+# waits until they are Running. A second run reuses what runs. `deploy/local/demo.sh down` removes it all.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+repo=$(pwd)
+KSIT_HOME=${KSIT_HOME:-$repo/.ksit}
+export KSIT_HOME
+log() { echo "[demo] $*" >&2; }
+
+if [ "${1:-}" = down ]; then
+  [ -f "$KSIT_HOME/worker.pid" ] && kill "$(cat "$KSIT_HOME/worker.pid")" 2>/dev/null || true
+  rm -f "$KSIT_HOME/worker.pid"
+  exec deploy/local/env.sh down
+fi
+
+bin=$(deploy/local/tools.sh node temporal helm kwok etcd kube)
+export PATH="$bin:$PATH"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2
+
+control=$KSIT_HOME/kubeconfigs/ksit-control.yaml
+kubectl --kubeconfig "$control" create namespace ksit-system --dry-run=client -o yaml | kubectl --kubeconfig "$control" apply -f - >/dev/null
+for c in cluster-1 cluster-2; do
+  kubectl --kubeconfig "$control" -n ksit-system create secret generic "$c-kubeconfig" \
+    --from-file=kubeconfig="$KSIT_HOME/kubeconfigs/$c.yaml" --dry-run=client -o yaml |
+    kubectl --kubeconfig "$control" apply -f - >/dev/null
+done
+log "kubeconfig Secrets for cluster-1 and cluster-2 stored in ksit-control/ksit-system"
+
+pid=$(cat "$KSIT_HOME/worker.pid" 2>/dev/null || true)
+if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+  mkdir -p "$KSIT_HOME/logs"
+  KSIT_CONTROL_KUBECONFIG=$control KSIT_HELM_BINARY=$bin/helm KSIT_HELM_HOME=$KSIT_HOME/helm \
+    nohup node dist/workers/main.js >>"$KSIT_HOME/logs/worker.log" 2>&1 &
+  echo $! >"$KSIT_HOME/worker.pid"
+  log "worker started (pid $!, log $KSIT_HOME/logs/worker.log)"
+else
+  log "worker already running (pid $pid)"
+fi
+
+ksit() { node dist/client/cli.js "$@"; }
+ksit apply -f config/demo/targets.yaml -f config/demo/integrations.yaml
+
+log "waiting for both Integrations to be Running on both clusters (installs + 1m grace period)..."
+deadline=$((SECONDS + 600))
+while :; do
+  json=$(ksit get integrations -o json)
+  running=$(node -e 'const a=JSON.parse(process.argv[1]);const want=["argocd","prometheus"];
+    const ok=want.every(n=>{const i=a.find(x=>x.name===n);return i&&i.phase==="Running"&&i.clusters.length===2});
+    process.stdout.write(ok?"yes":"no")' "$json")
+  [ "$running" = yes ] && break
+  [ $SECONDS -ge $deadline ] && { ksit get integrations -o wide; log "not Running after 10 minutes"; exit 1; }
+  sleep 5
+done
+ksit get integrations -o wide
+ksit get targets
+cat <<EOT
+
+ksit is running. Temporal Web UI: http://127.0.0.1:8233 (filter: KsitKind = 'integration')
+Next:
+  node dist/client/cli.js get integrations -o json
+  deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server crashloop   # watch it go Degraded
+  deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server clear       # and come back
+  deploy/local/demo.sh down                                                        # remove everything
+EOT
