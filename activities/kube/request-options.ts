@@ -1,8 +1,9 @@
-import type { ConfigurationOptions, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import { Observable, type ConfigurationOptions, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 
 /**
  * Per-call options giving a request a deadline: without one, a frozen API server would hold a check (and the
- * monitor behind it) forever instead of letting it be reported Unreachable.
+ * monitor behind it) forever instead of letting it be reported Unreachable. Per-call middleware must be the
+ * Observable kind (client-node calls `.toPromise()` on what it returns).
  */
 export function withTimeout(ms: number): ConfigurationOptions {
   return {
@@ -10,11 +11,11 @@ export function withTimeout(ms: number): ConfigurationOptions {
       {
         pre: (ctx: RequestContext) => {
           ctx.setSignal(AbortSignal.timeout(ms));
-          return Promise.resolve(ctx);
+          return new Observable(Promise.resolve(ctx));
         },
-        post: (res: ResponseContext) => Promise.resolve(res),
+        post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
       },
     ],
     middlewareMergeStrategy: 'append',
-  } as unknown as ConfigurationOptions;
+  };
 }

@@ -12,4 +12,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 npx --no-install eslint .
-exec node --experimental-vm-modules node_modules/jest/bin/jest.js --maxWorkers=2 "$@"
+jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
+if [ $# -gt 0 ]; then
+  jest --maxWorkers=2 "$@"
+  exit
+fi
+jest --maxWorkers=2 --selectProjects unit workflow
+# End-to-end tests share the local clusters and stop their API servers on purpose: one at a time.
+jest --runInBand --selectProjects e2e
