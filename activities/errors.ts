@@ -47,7 +47,10 @@ export function classifyKubeError(err: unknown, cluster: string, what: string): 
   const status = httpStatus(err);
   if (isUnreachable(err)) {
     const detail = status !== undefined ? `HTTP ${status}` : networkCode(err);
-    return ApplicationFailure.retryable(`cluster ${cluster} unreachable while ${what} (${detail})`, FailureType.Unreachable);
+    return ApplicationFailure.retryable(
+      `cluster ${cluster} unreachable while ${what} (${detail})`,
+      FailureType.Unreachable,
+    );
   }
   if (status === 401 || status === 403) {
     return ApplicationFailure.nonRetryable(

@@ -61,7 +61,9 @@ export function createActivities(deps: ActivityDeps) {
       const client = await clientFor(input);
       try {
         const report = await checkComponents(client, input.namespace, input.components);
-        const release = input.releaseName ? await readReleaseState(client, input.namespace, input.releaseName) : undefined;
+        const release = input.releaseName
+          ? await readReleaseState(client, input.namespace, input.releaseName)
+          : undefined;
         return { report, release };
       } catch (err) {
         throw classifyKubeError(err, input.cluster, 'observing the tool');
@@ -76,13 +78,21 @@ export function createActivities(deps: ActivityDeps) {
         if (input.install.method === 'helm') {
           const r = await installChart(client, deps.helm, input.cluster, input.namespace, input.install);
           ok = true;
-          return { detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`, recovered: r.recovered };
+          return {
+            detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
+            recovered: r.recovered,
+          };
         }
         const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
         ok = true;
         return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
       } finally {
-        deps.onInstall?.({ cluster: input.cluster, method: input.install.method, ok, durationMs: Date.now() - started });
+        deps.onInstall?.({
+          cluster: input.cluster,
+          method: input.install.method,
+          ok,
+          durationMs: Date.now() - started,
+        });
       }
     },
 

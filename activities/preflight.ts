@@ -42,7 +42,11 @@ const WRITE: V1ResourceAttributes[] = [
  * credentials may do what install and health checks need (SelfSubjectAccessReview), and whether the namespace
  * exists. Returns a checklist; only an unreachable cluster throws.
  */
-export async function preflight(client: ClusterClient, cluster: string, input: PreflightInput): Promise<PreflightResult> {
+export async function preflight(
+  client: ClusterClient,
+  cluster: string,
+  input: PreflightInput,
+): Promise<PreflightResult> {
   const opts = withTimeout(10_000);
   const checks: PreflightCheck[] = [];
   let serverVersion: string;
@@ -69,10 +73,14 @@ export async function preflight(client: ClusterClient, cluster: string, input: P
     if (httpStatus(err) !== 404) throw classifyKubeError(err, cluster, `reading namespace ${input.namespace}`);
     namespaceExists = false;
   }
+  // A missing namespace is not a preflight failure: with autoInstall it is created, without it the tool is
+  // simply absent, which the health check reports as such.
   checks.push({
     name: 'namespace',
-    ok: namespaceExists || input.install,
-    detail: namespaceExists ? `${input.namespace} exists` : `${input.namespace} does not exist${input.install ? ' (install will create it)' : ''}`,
+    ok: true,
+    detail: namespaceExists
+      ? `${input.namespace} exists`
+      : `${input.namespace} does not exist${input.install ? ' (install will create it)' : ''}`,
   });
 
   const wanted: V1ResourceAttributes[] = [
@@ -85,10 +93,17 @@ export async function preflight(client: ClusterClient, cluster: string, input: P
     wanted.map(async (attrs) => {
       try {
         const review = await client.auth.createSelfSubjectAccessReview(
-          { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attrs } } },
+          {
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: { resourceAttributes: attrs },
+            },
+          },
           opts,
         );
-        if (!review.status?.allowed) denied.push(`${attrs.verb} ${attrs.resource}${attrs.namespace ? ` in ${attrs.namespace}` : ''}`);
+        if (!review.status?.allowed)
+          denied.push(`${attrs.verb} ${attrs.resource}${attrs.namespace ? ` in ${attrs.namespace}` : ''}`);
       } catch (err) {
         throw classifyKubeError(err, cluster, 'checking permissions');
       }
@@ -97,7 +112,8 @@ export async function preflight(client: ClusterClient, cluster: string, input: P
   checks.push({
     name: 'rbac',
     ok: denied.length === 0,
-    detail: denied.length === 0 ? `may ${input.install ? 'install and ' : ''}monitor` : `denied: ${denied.sort().join(', ')}`,
+    detail:
+      denied.length === 0 ? `may ${input.install ? 'install and ' : ''}monitor` : `denied: ${denied.sort().join(', ')}`,
   });
   return { ok: checks.every((c) => c.ok), serverVersion, namespaceExists, checks };
 }

@@ -26,8 +26,7 @@ export interface WatchHealthInput {
 }
 
 export type Observation =
-  | { kind: 'health'; report: HealthReport; drift?: string }
-  | { kind: 'unreachable'; message: string };
+  { kind: 'health'; report: HealthReport; drift?: string } | { kind: 'unreachable'; message: string };
 
 export interface WatchHealthResult {
   observation: Observation;
@@ -72,10 +71,15 @@ export async function watchHealth(
       failingSince = undefined;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
-      if (!(err instanceof ApplicationFailure) && !isUnreachable(err)) throw classifyKubeError(err, input.cluster, 'checking health');
+      if (!(err instanceof ApplicationFailure) && !isUnreachable(err))
+        throw classifyKubeError(err, input.cluster, 'checking health');
       failingSince ??= started;
       if (Date.now() - failingSince >= input.unreachableAfterMs) {
-        observation = { kind: 'unreachable', message: (err as Error).message };
+        const since = Math.round((Date.now() - failingSince) / 1000);
+        observation = {
+          kind: 'unreachable',
+          message: `${classifyKubeError(err, input.cluster, 'checking health').message}, for ${since}s`,
+        };
       }
     }
     checks++;
@@ -90,7 +94,11 @@ export async function watchHealth(
       const unhealthy = observation.kind === 'health' && !observation.report.healthy;
       consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
       const limit = input.returnAfterUnhealthyChecks;
-      if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || Date.now() >= input.returnBy) {
+      if (
+        signature !== input.lastSignature ||
+        (limit && consecutiveUnhealthy >= limit) ||
+        Date.now() >= input.returnBy
+      ) {
         return { observation, signature, checks, consecutiveUnhealthy, at: Date.now() };
       }
     }
@@ -120,7 +128,8 @@ async function observe(clients: ClusterClients, input: WatchHealthInput): Promis
   const release = await readReleaseState(client, input.namespace, input.release.name);
   let drift: string | undefined;
   if (!release.exists) drift = `release ${input.release.name} is missing`;
-  else if (release.status?.startsWith('pending-')) drift = `release ${input.release.name} is stuck in ${release.status}`;
+  else if (release.status?.startsWith('pending-'))
+    drift = `release ${input.release.name} is stuck in ${release.status}`;
   else if (release.status === 'failed') drift = `release ${input.release.name} is failed`;
   else if (input.release.chartVersion && release.chartVersion !== input.release.chartVersion) {
     drift = `release ${input.release.name} runs chart ${release.chartVersion}, spec wants ${input.release.chartVersion}`;

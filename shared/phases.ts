@@ -1,14 +1,27 @@
 import type { ClusterPhase, ClusterStatus } from './types.js';
 
 // Worst first: the Integration shows the worst phase among its clusters.
-const SEVERITY: ClusterPhase[] = ['Failed', 'Degraded', 'Unreachable', 'Installing', 'Progressing', 'Pending', 'Paused', 'Running'];
+const SEVERITY: ClusterPhase[] = [
+  'Failed',
+  'Degraded',
+  'Unreachable',
+  'Installing',
+  'Progressing',
+  'Pending',
+  'Paused',
+  'Running',
+];
 
 /** The Integration's phase and one-line message, from its clusters' phases. */
-export function aggregatePhase(clusters: ClusterStatus[], missing: string[] = []): { phase: ClusterPhase; message: string } {
+export function aggregatePhase(
+  clusters: ClusterStatus[],
+  missing: string[] = [],
+): { phase: ClusterPhase; message: string } {
   if (clusters.length === 0) {
     return {
       phase: missing.length > 0 ? 'Failed' : 'Pending',
-      message: missing.length > 0 ? `no IntegrationTarget named ${missing.join(', ')}` : 'no target clusters resolved yet',
+      message:
+        missing.length > 0 ? `no IntegrationTarget named ${missing.join(', ')}` : 'no target clusters resolved yet',
     };
   }
   const phase = SEVERITY.find((p) => clusters.some((c) => c.phase === p)) ?? 'Pending';

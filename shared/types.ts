@@ -29,8 +29,7 @@ export interface LabelSelector {
  * resolve it to a kubeconfig at the last moment.
  */
 export type CredentialRef =
-  | { kind: 'secret'; namespace: string; name: string; key: string }
-  | { kind: 'file'; path: string; context?: string };
+  { kind: 'secret'; namespace: string; name: string; key: string } | { kind: 'file'; path: string; context?: string };
 
 export interface TargetSpec {
   name: string;
@@ -98,14 +97,7 @@ export interface IntegrationSpec {
 }
 
 export type ClusterPhase =
-  | 'Pending'
-  | 'Installing'
-  | 'Progressing'
-  | 'Running'
-  | 'Degraded'
-  | 'Failed'
-  | 'Unreachable'
-  | 'Paused';
+  'Pending' | 'Installing' | 'Progressing' | 'Running' | 'Degraded' | 'Failed' | 'Unreachable' | 'Paused';
 
 /** What a health check saw: `reason` names the first failing component, e.g. "argocd-server: 0/1 ready, ImagePullBackOff". */
 export interface ComponentHealth {

@@ -211,8 +211,10 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     let reason: string | undefined;
     if (install && s.reinstallRequested) reason = 'reinstall requested';
     else if (install && observed.report.absent) reason = `${spec.type} is not installed`;
-    else if (install?.method === 'helm' && release && !release.exists) reason = `release ${install.releaseName} is missing`;
-    else if (install?.method === 'helm' && release?.status !== 'deployed') reason = `release ${install.releaseName} is ${release?.status}`;
+    else if (install?.method === 'helm' && release && !release.exists)
+      reason = `release ${install.releaseName} is missing`;
+    else if (install?.method === 'helm' && release?.status !== 'deployed')
+      reason = `release ${install.releaseName} is ${release?.status}`;
     else if (install?.method === 'helm' && install.chart.version && release?.chartVersion !== install.chart.version) {
       reason = `chart ${release?.chartVersion} installed, spec wants ${install.chart.version}`;
     }
@@ -230,7 +232,10 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       s.stage = 'monitor';
       return;
     }
-    const what = install.method === 'helm' ? `chart ${install.chart.chart} ${install.chart.version ?? ''}`.trim() : `manifest ${install.source}`;
+    const what =
+      install.method === 'helm'
+        ? `chart ${install.chart.chart} ${install.chart.version ?? ''}`.trim()
+        : `manifest ${install.source}`;
     await report('Installing', `installing ${what} (${s.installReason ?? 'install'})`);
     s.reinstallRequested = false;
     const result = await interruptible(() =>
@@ -241,7 +246,10 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     s.lastSignature = undefined;
     s.stage = 'monitor';
     const recovered = result.recovered ? `; ${result.recovered}` : '';
-    await report('Progressing', `installed: ${result.detail}${recovered}; grace period ${Math.round(spec.gracePeriodMs / 1000)}s`);
+    await report(
+      'Progressing',
+      `installed: ${result.detail}${recovered}; grace period ${Math.round(spec.gracePeriodMs / 1000)}s`,
+    );
   }
 
   async function monitorStage() {
@@ -255,7 +263,8 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
         ...ids,
         namespace: spec.toolNamespace,
         components: spec.components,
-        release: install?.method === 'helm' ? { name: install.releaseName, chartVersion: install.chart.version } : undefined,
+        release:
+          install?.method === 'helm' ? { name: install.releaseName, chartVersion: install.chart.version } : undefined,
         intervalMs: spec.healthCheckIntervalMs,
         returnBy,
         lastSignature: s.lastSignature,
@@ -278,7 +287,11 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       return;
     }
     if (o.report.absent && !install) {
-      await report('Failed', `${spec.type} is not installed in namespace ${spec.toolNamespace} and autoInstall is off`, o.report.components);
+      await report(
+        'Failed',
+        `${spec.type} is not installed in namespace ${spec.toolNamespace} and autoInstall is off`,
+        o.report.components,
+      );
       return;
     }
     if (o.report.healthy) {
@@ -323,7 +336,12 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
         await installActivities(install).uninstallTool({ ...ids, namespace: spec.toolNamespace, install });
       } catch (err) {
         const cause = err instanceof ActivityFailure ? err.cause : err;
-        await report('Failed', `uninstall failed: ${cause instanceof Error ? cause.message : String(cause)}`, undefined, true);
+        await report(
+          'Failed',
+          `uninstall failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          undefined,
+          true,
+        );
         return s.status;
       }
       await report('Pending', 'uninstalled; integration deleted', [], true);

@@ -73,7 +73,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   };
   const child = (cluster: string) => {
     const id = st.children[cluster];
-    if (!id) throw ApplicationFailure.nonRetryable(`cluster ${cluster} is not a target of ${spec.namespace}/${spec.name}`);
+    if (!id)
+      throw ApplicationFailure.nonRetryable(`cluster ${cluster} is not a target of ${spec.namespace}/${spec.name}`);
     return getExternalWorkflowHandle(id);
   };
   const scoped = (scope: ClusterScope) => (scope.cluster ? [scope.cluster] : Object.keys(st.children).sort());
@@ -201,12 +202,24 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   async function startLifecycle(target: TargetSpec): Promise<void> {
     const workflowId = workflowIds.cluster(spec.namespace, spec.name, target.name);
     st.children[target.name] = workflowId;
-    st.clusters[target.name] ??= { cluster: target.name, phase: 'Pending', message: 'starting', components: [], transitions: [] };
+    st.clusters[target.name] ??= {
+      cluster: target.name,
+      phase: 'Pending',
+      message: 'starting',
+      components: [],
+      transitions: [],
+    };
     try {
       await startChild(clusterLifecycleWorkflow, {
         workflowId,
         args: [
-          { integrationWorkflowId: workflowInfo().workflowId, spec, target, paused: st.paused, historyLimit: input.historyLimit },
+          {
+            integrationWorkflowId: workflowInfo().workflowId,
+            spec,
+            target,
+            paused: st.paused,
+            historyLimit: input.historyLimit,
+          },
         ],
         // Lifecycles must survive this workflow's continue-as-new; delete stops them explicitly.
         parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -61,7 +61,8 @@ export async function targetWorkflow(input: TargetInput): Promise<TargetStatus> 
     {
       validator: (next) => {
         const problems = targetSpecProblems(next);
-        if (next?.name !== target.name || next?.namespace !== target.namespace) problems.push('name and namespace cannot change');
+        if (next?.name !== target.name || next?.namespace !== target.namespace)
+          problems.push('name and namespace cannot change');
         if (problems.length > 0) throw new Error(`invalid target: ${problems.join('; ')}`);
       },
     },

@@ -36,7 +36,14 @@ export async function checkComponents(
   for (const c of components) {
     const w = byKind.get(c.kind)?.get(c.name);
     if (!w) {
-      results.push({ kind: c.kind, name: c.name, ready: 0, desired: 0, healthy: false, reason: `${c.name}: not found` });
+      results.push({
+        kind: c.kind,
+        name: c.name,
+        ready: 0,
+        desired: 0,
+        healthy: false,
+        reason: `${c.name}: not found`,
+      });
       continue;
     }
     const r = workloadReadiness(c.kind, w);
@@ -51,12 +58,7 @@ export async function checkComponents(
   return summarize(components, results);
 }
 
-function describeUnhealthy(
-  name: string,
-  r: { ready: number; desired: number },
-  pods: V1Pod[],
-  w: Workload,
-): string {
+function describeUnhealthy(name: string, r: { ready: number; desired: number }, pods: V1Pod[], w: Workload): string {
   if (r.desired === 0) return `${name}: scaled to 0`;
   const own = pods.filter((p) => matchesSelector(p, w.spec?.selector?.matchLabels));
   const why = own.map(podReason).find((x) => x !== undefined);

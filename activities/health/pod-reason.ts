@@ -9,7 +9,8 @@ export function podReason(pod: V1Pod): string | undefined {
   for (const c of statuses) {
     const waiting = c.state?.waiting;
     if (waiting?.reason && waiting.reason !== 'ContainerCreating' && waiting.reason !== 'PodInitializing') {
-      if (waiting.reason === 'ImagePullBackOff' || waiting.reason === 'ErrImagePull') return `${waiting.reason} ${c.image}`;
+      if (waiting.reason === 'ImagePullBackOff' || waiting.reason === 'ErrImagePull')
+        return `${waiting.reason} ${c.image}`;
       if (waiting.reason === 'CrashLoopBackOff') return `CrashLoopBackOff (${c.restartCount} restarts)`;
       return waiting.reason;
     }

@@ -35,6 +35,7 @@ export function classifyHelmError(what: string, cluster: string, stderr: string)
   const lastLines = stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 600);
   const message = `helm ${what} on ${cluster} failed: ${lastLines || 'no output'}`;
   if (UNREACHABLE.some((p) => p.test(stderr))) return ApplicationFailure.retryable(message, FailureType.Unreachable);
-  if (REJECTED.some((p) => p.test(stderr))) return ApplicationFailure.nonRetryable(message, FailureType.InstallRejected);
+  if (REJECTED.some((p) => p.test(stderr)))
+    return ApplicationFailure.nonRetryable(message, FailureType.InstallRejected);
   return ApplicationFailure.retryable(message, FailureType.HelmFailed);
 }

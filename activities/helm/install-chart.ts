@@ -80,7 +80,10 @@ async function recoverPending(
     : ['uninstall', install.releaseName, '--namespace', namespace];
   const result = await helm(() => args, { kubeconfig: client.kubeconfig, timeoutMs: 120_000, signal });
   if (result.exitCode !== 0) {
-    throw ApplicationFailure.retryable(classifyHelmError(args[0] ?? 'recover', cluster, result.stderr).message, FailureType.HelmFailed);
+    throw ApplicationFailure.retryable(
+      classifyHelmError(args[0] ?? 'recover', cluster, result.stderr).message,
+      FailureType.HelmFailed,
+    );
   }
   return `release ${install.releaseName} was stuck in ${state.status} (revision ${state.revision}); ${
     rollback ? `rolled back to revision ${state.lastGoodRevision}` : 'uninstalled it'

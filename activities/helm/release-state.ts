@@ -19,7 +19,11 @@ const chartVersionCache = new Map<string, string | undefined>();
  * Reads a Helm release from its storage Secrets (labels owner=helm,name=R) rather than spawning the Helm CLI:
  * one list call, cheap enough to run on every health check for drift detection.
  */
-export async function readReleaseState(client: ClusterClient, namespace: string, release: string): Promise<ReleaseState> {
+export async function readReleaseState(
+  client: ClusterClient,
+  namespace: string,
+  release: string,
+): Promise<ReleaseState> {
   const list = await client.core.listNamespacedSecret(
     { namespace, labelSelector: `owner=helm,name=${release}` },
     withTimeout(10_000),

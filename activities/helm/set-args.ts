@@ -5,5 +5,8 @@ import type { SetValue } from '../../shared/types.js';
  * is otherwise passed as written and Helm infers its type, as the seed's operator did.
  */
 export function setArgs(values: SetValue[]): string[] {
-  return values.flatMap(({ key, value }) => ['--set', `${key}=${String(value).replace(/\\/g, '\\\\').replace(/,/g, '\\,')}`]);
+  return values.flatMap(({ key, value }) => [
+    '--set',
+    `${key}=${String(value).replace(/\\/g, '\\\\').replace(/,/g, '\\,')}`,
+  ]);
 }

@@ -12,7 +12,9 @@ export interface ResolvedKubeconfig {
 }
 
 export function credentialKey(ref: CredentialRef): string {
-  return ref.kind === 'secret' ? `secret:${ref.namespace}/${ref.name}#${ref.key}` : `file:${ref.path}@${ref.context ?? ''}`;
+  return ref.kind === 'secret'
+    ? `secret:${ref.namespace}/${ref.name}#${ref.key}`
+    : `file:${ref.path}@${ref.context ?? ''}`;
 }
 
 /** Reads the kubeconfig a reference points at. Errors name the reference, never its content. */

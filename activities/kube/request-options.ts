@@ -1,4 +1,9 @@
-import { Observable, type ConfigurationOptions, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import {
+  Observable,
+  type ConfigurationOptions,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
 
 /**
  * Per-call options giving a request a deadline: without one, a frozen API server would hold a check (and the

@@ -36,23 +36,29 @@ export async function applyManifest(
 async function apply(client: ClusterClient, cluster: string, obj: KubernetesObject, namespace: string): Promise<void> {
   const what = `applying ${obj.kind}/${obj.metadata?.name}`;
   try {
-    const withNs = await isNamespaced(client, obj)
+    const withNs = (await isNamespaced(client, obj))
       ? { ...obj, metadata: { ...obj.metadata, namespace: obj.metadata?.namespace ?? namespace } }
       : obj;
     await client.objects.patch(withNs, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   } catch (err) {
     const status = httpStatus(err);
     if (status === 400 || status === 422) {
-      throw ApplicationFailure.nonRetryable(`${what} on ${cluster} was rejected: ${(err as Error).message.slice(0, 300)}`, FailureType.InstallRejected);
+      throw ApplicationFailure.nonRetryable(
+        `${what} on ${cluster} was rejected: ${(err as Error).message.slice(0, 300)}`,
+        FailureType.InstallRejected,
+      );
     }
     throw classifyKubeError(err, cluster, what);
   }
 }
 
 async function isNamespaced(client: ClusterClient, obj: KubernetesObject): Promise<boolean> {
-  if (obj.kind === 'Namespace' || obj.kind === 'CustomResourceDefinition' || obj.kind?.startsWith('Cluster')) return false;
+  if (obj.kind === 'Namespace' || obj.kind === 'CustomResourceDefinition' || obj.kind?.startsWith('Cluster'))
+    return false;
   // The object API knows from discovery; reading the resource list is cached per apiVersion.
-  const api = client.objects as unknown as { resource(apiVersion: string, kind: string): Promise<{ namespaced: boolean } | undefined> };
+  const api = client.objects as unknown as {
+    resource(apiVersion: string, kind: string): Promise<{ namespaced: boolean } | undefined>;
+  };
   const resource = await api.resource(obj.apiVersion ?? 'v1', obj.kind ?? '');
   return resource?.namespaced ?? true;
 }
@@ -68,5 +74,7 @@ async function waitEstablished(client: ClusterClient, cluster: string, name: str
     }
     await sleep(500);
   }
-  throw ApplicationFailure.retryable(`CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`);
+  throw ApplicationFailure.retryable(
+    `CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`,
+  );
 }

@@ -17,7 +17,10 @@ export async function deleteManifest(
   for (const obj of [...rest].reverse()) {
     if (obj.kind === 'Namespace') continue;
     try {
-      await client.objects.delete({ ...obj, metadata: { ...obj.metadata, namespace: obj.metadata?.namespace ?? namespace } });
+      await client.objects.delete({
+        ...obj,
+        metadata: { ...obj.metadata, namespace: obj.metadata?.namespace ?? namespace },
+      });
       removed = true;
     } catch (err) {
       if (httpStatus(err) === 404) continue;

@@ -28,12 +28,16 @@ export const applyCommand: Command = {
     if (files.length === 0) throw new UsageError('apply needs at least one -f FILE', USAGE);
     const loaded = await loadSpecFiles(files);
     if (loaded.problems.length > 0) {
-      throw new KsitError(`${loaded.problems.length} problem(s) found; nothing was applied`, { problems: loaded.problems });
+      throw new KsitError(`${loaded.problems.length} problem(s) found; nothing was applied`, {
+        problems: loaded.problems,
+      });
     }
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
-    for (const doc of loaded.documents) if (doc.kind === 'IntegrationTarget') report(await applyTarget(client, doc.spec));
-    for (const doc of loaded.documents) if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
+    for (const doc of loaded.documents)
+      if (doc.kind === 'IntegrationTarget') report(await applyTarget(client, doc.spec));
+    for (const doc of loaded.documents)
+      if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
     return 0;
   },
 };
@@ -59,7 +63,9 @@ async function applyTarget(client: Client, target: TargetSpec): Promise<string> 
     return `${name} created`;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(updateTargetUpdate, { args: [target] });
+    const { changed } = await client.workflow
+      .getHandle(workflowId)
+      .executeUpdate(updateTargetUpdate, { args: [target] });
     return `${name} ${changed ? 'configured' : 'unchanged'}`;
   }
 }

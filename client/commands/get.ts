@@ -15,7 +15,11 @@ export const getCommand: Command = {
   usage: USAGE,
   async run(args) {
     const [what, ...rest] = args;
-    const { values } = parseCommandArgs(rest, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+    const { values } = parseCommandArgs(
+      rest,
+      { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
     if (values.help) {
       process.stdout.write(`usage: ${USAGE}\n`);
       return 0;
@@ -24,8 +28,14 @@ export const getCommand: Command = {
     if (!['table', 'wide', 'json'].includes(output)) throw new UsageError(`unknown output "${output}"`, USAGE);
     const client = await connectTemporal();
     if (what === 'integrations' || what === 'integration') {
-      const items = await listStatuses<IntegrationStatus>(client, 'integration', (h) => h.query(integrationStatusQuery));
-      process.stdout.write(output === 'json' ? `${JSON.stringify(items.map(integrationJson), null, 2)}\n` : integrationTable(items, output === 'wide'));
+      const items = await listStatuses<IntegrationStatus>(client, 'integration', (h) =>
+        h.query(integrationStatusQuery),
+      );
+      process.stdout.write(
+        output === 'json'
+          ? `${JSON.stringify(items.map(integrationJson), null, 2)}\n`
+          : integrationTable(items, output === 'wide'),
+      );
       return 0;
     }
     if (what === 'targets' || what === 'target' || what === 'integrationtargets') {
@@ -60,7 +70,16 @@ function integrationJson(s: IntegrationStatus) {
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('   ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function integrationTable(items: IntegrationStatus[], wide: boolean): string {
@@ -76,5 +95,8 @@ function integrationTable(items: IntegrationStatus[], wide: boolean): string {
 }
 
 function targetTable(items: TargetStatus[]): string {
-  return table([['NAME', 'CLUSTER', 'READY', 'MESSAGE'], ...items.map((t) => [t.name, t.clusterName, String(t.ready), t.message])]);
+  return table([
+    ['NAME', 'CLUSTER', 'READY', 'MESSAGE'],
+    ...items.map((t) => [t.name, t.clusterName, String(t.ready), t.message]),
+  ]);
 }

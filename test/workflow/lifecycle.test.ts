@@ -34,7 +34,11 @@ test('installs when absent, stays Progressing (not Failed) inside the grace peri
     c1.healthy = true;
     const running = await until((s) => s.phase === 'Running', 'Running after the fault clears');
     expect(running.clusters[0]?.message).toBe('1/1 components ready');
-    await saveHistory(env, workflowIds.cluster('ksit-system', 'argocd', 'cluster-1'), 'cluster-install-grace-degraded-running');
+    await saveHistory(
+      env,
+      workflowIds.cluster('ksit-system', 'argocd', 'cluster-1'),
+      'cluster-install-grace-degraded-running',
+    );
   });
 }, 300_000);
 

@@ -70,7 +70,10 @@ test('reinstall on one cluster reinstalls there only; an unknown cluster is reje
     const r = await handle.executeUpdate(reinstallUpdate, { args: [{ cluster: 'cluster-2' }] });
     expect(r.clusters).toEqual(['cluster-2']);
     const s = await until(
-      (x) => (x.clusters.find((c) => c.cluster === 'cluster-2')?.transitions ?? []).some((t) => /reinstall requested/.test(t.message)) && x.phase === 'Running',
+      (x) =>
+        (x.clusters.find((c) => c.cluster === 'cluster-2')?.transitions ?? []).some((t) =>
+          /reinstall requested/.test(t.message),
+        ) && x.phase === 'Running',
       'reinstalled and Running',
     );
     expect(phaseOf(s, 'cluster-2')).toBe('Running');
@@ -95,7 +98,10 @@ test('a spec update rolls out a new chart version; a bad spec is rejected and ne
     const same = await handle.executeUpdate(updateSpecUpdate, { args: [spec] });
     expect(same.changed).toBe(false);
     const next = argocdSpec({
-      install: { ...(spec.install as Extract<typeof spec.install, { method: 'helm' }>), chart: { ...(spec.install as Extract<typeof spec.install, { method: 'helm' }>).chart, version: '5.52.0' } },
+      install: {
+        ...(spec.install as Extract<typeof spec.install, { method: 'helm' }>),
+        chart: { ...(spec.install as Extract<typeof spec.install, { method: 'helm' }>).chart, version: '5.52.0' },
+      },
     });
     expect((await handle.executeUpdate(updateSpecUpdate, { args: [next] })).changed).toBe(true);
     await until((s) => s.phase === 'Running' && c1.chartVersion === '5.52.0', 'Running on 5.52.0');

@@ -14,9 +14,13 @@ test('recorded histories exist', () => {
   expect(files.length).toBeGreaterThanOrEqual(2);
 });
 
-test.each(files)('replays %s without nondeterminism', async (file) => {
-  const history = historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.json$/, '')),
-  ).resolves.toBeUndefined();
-}, 120_000);
+test.each(files)(
+  'replays %s without nondeterminism',
+  async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.json$/, '')),
+    ).resolves.toBeUndefined();
+  },
+  120_000,
+);

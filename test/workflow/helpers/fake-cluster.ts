@@ -25,7 +25,13 @@ export class FakeCluster {
     if (!this.installed) {
       return { healthy: false, absent: true, components: [], reason: 'argocd-server: not found' };
     }
-    const comp = { kind: 'Deployment' as const, name: 'argocd-repo-server', ready: this.healthy ? 1 : 0, desired: 1, healthy: this.healthy };
+    const comp = {
+      kind: 'Deployment' as const,
+      name: 'argocd-repo-server',
+      ready: this.healthy ? 1 : 0,
+      desired: 1,
+      healthy: this.healthy,
+    };
     return this.healthy
       ? { healthy: true, absent: false, components: [comp] }
       : { healthy: false, absent: false, components: [{ ...comp, reason: this.reason }], reason: this.reason };
@@ -47,7 +53,10 @@ export function target(name: string): TargetSpec {
 }
 
 /** Activities backed by FakeClusters. The health watch advances the test server's clock one interval per check. */
-export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<string, FakeCluster>): Partial<Activities> {
+export function fakeActivities(
+  env: TestWorkflowEnvironment,
+  clusters: Record<string, FakeCluster>,
+): Partial<Activities> {
   const get = (name: string) => {
     const c = clusters[name];
     if (!c) throw new Error(`no fake cluster ${name}`);
@@ -92,7 +101,10 @@ export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<st
       const c = get(input.cluster);
       c.calls.push('install');
       if (c.installFailure === 'rejected') {
-        throw ApplicationFailure.nonRetryable('helm upgrade --install failed: chart argo-cd not found', FailureType.InstallRejected);
+        throw ApplicationFailure.nonRetryable(
+          'helm upgrade --install failed: chart argo-cd not found',
+          FailureType.InstallRejected,
+        );
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
       c.installed = true;
@@ -139,7 +151,9 @@ export function fakeActivities(env: TestWorkflowEnvironment, clusters: Record<st
         await Promise.race([
           // After teardown the test server is gone; the abort below is what ends this activity then.
           env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now))).catch(() => undefined),
-          new Promise((_, reject) => cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true })),
+          new Promise((_, reject) =>
+            cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
+          ),
         ]);
       }
     },

@@ -87,7 +87,10 @@ export async function withIntegration(
       // Lifecycles outlive their parent by design (ABANDON); end them so the next test starts clean.
       for (const cluster of Object.keys(clusters)) {
         const id = workflowIds.cluster(spec.namespace, spec.name, cluster);
-        await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+        await env.client.workflow
+          .getHandle(id)
+          .terminate('test over')
+          .catch(() => undefined);
       }
       await handle.terminate('test over').catch(() => undefined);
     }

@@ -30,7 +30,12 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     TestWorkflowEnvironment as unknown as {
       create(opts: object): Promise<TestWorkflowEnvironment>;
     }
-  ).create({ server: { type: 'existing' }, supportsTimeSkipping: true, address: `127.0.0.1:${port}`, namespace: 'default' });
+  ).create({
+    server: { type: 'existing' },
+    supportsTimeSkipping: true,
+    address: `127.0.0.1:${port}`,
+    namespace: 'default',
+  });
   servers.set(env, server);
   return env;
 }

@@ -1,0 +1,139 @@
+// A real ksit worker inside the test process (real activities: Helm, kube clients) on its own task queue, with
+// helpers to register targets and start Integrations the way `ksit apply` does, and to wait on their status.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../../activities/index.js';
+import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
+import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
+import { TOOLS } from '../../../shared/tools/registry.js';
+import type { IntegrationSpec, IntegrationStatus, TargetSpec, ToolId } from '../../../shared/types.js';
+import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
+import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
+import { loadEnvironment, type LocalEnvironment, waitFor } from '../env/environment.js';
+
+export interface KsitHarness {
+  env: LocalEnvironment;
+  client: Client;
+  run: string;
+  taskQueue: string;
+  target(cluster: string): Promise<TargetSpec>;
+  integration(spec: IntegrationSpec): Promise<IntegrationHandle>;
+  spec(type: ToolId, clusters: TargetSpec[], overrides?: Partial<IntegrationSpec>): IntegrationSpec;
+  stop(): Promise<void>;
+}
+
+export interface IntegrationHandle {
+  handle: WorkflowHandle<typeof integrationWorkflow>;
+  until(what: string, pred: (s: IntegrationStatus) => boolean, timeoutMs?: number): Promise<IntegrationStatus>;
+}
+
+export async function startKsit(): Promise<KsitHarness> {
+  const env = loadEnvironment();
+  const run = randomUUID().slice(0, 8);
+  const taskQueue = `e2e-${run}`;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+    });
+  } catch {
+    // installed by another test file in this jest worker
+  }
+  const client = new Client({
+    connection: await Connection.connect({ address: env.temporalAddress }),
+    namespace: env.temporalNamespace,
+  });
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: env.temporalAddress }),
+    namespace: env.temporalNamespace,
+    taskQueue,
+    workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
+    activities: createActivities({
+      clients: new ClusterClients(() => {
+        throw new Error('e2e targets use kubeconfig files, not Secrets');
+      }),
+      helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
+      temporal: client,
+    }),
+    maxHeartbeatThrottleInterval: '2s',
+  });
+  const running = worker.run();
+  const started: string[] = [];
+
+  return {
+    env,
+    client,
+    run,
+    taskQueue,
+    async target(cluster) {
+      const c = env.clusters.find((x) => x.name === cluster);
+      if (!c) throw new Error(`no local cluster ${cluster}`);
+      const target: TargetSpec = {
+        name: `${cluster}-${run}`,
+        namespace: 'ksit-system',
+        clusterName: cluster,
+        labels: { run },
+        credentials: { kind: 'file', path: c.kubeconfig, context: c.context },
+      };
+      const workflowId = workflowIds.target(target.namespace, target.name);
+      await client.workflow.start('targetWorkflow', { taskQueue, workflowId, args: [{ target }], memo: { target } });
+      started.push(workflowId);
+      return target;
+    },
+    spec(type, clusters, overrides = {}) {
+      return {
+        name: `${type}-${run}`,
+        namespace: 'ksit-system',
+        type,
+        enabled: true,
+        targetClusters: clusters.map((t) => t.name),
+        toolNamespace: `${type}-${run}`,
+        healthCheckIntervalMs: 2_000,
+        gracePeriodMs: 20_000,
+        components: TOOLS[type].components,
+        remediation: {},
+        ...overrides,
+      };
+    },
+    async integration(spec) {
+      const workflowId = workflowIds.integration(spec.namespace, spec.name);
+      const handle = await client.workflow.start<typeof integrationWorkflow>('integrationWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [{ spec }],
+      });
+      started.push(workflowId);
+      for (const cluster of spec.targetClusters) started.push(workflowIds.cluster(spec.namespace, spec.name, cluster));
+      const until = async (what: string, pred: (s: IntegrationStatus) => boolean, timeoutMs = 180_000) => {
+        let last: IntegrationStatus | undefined;
+        try {
+          return await waitFor(
+            what,
+            async () => {
+              last = await handle.query(integrationStatusQuery);
+              return pred(last) ? last : undefined;
+            },
+            { timeoutMs, intervalMs: 1_000 },
+          );
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\nlast status: ${JSON.stringify(last, null, 1)}`);
+        }
+      };
+      return { handle, until };
+    },
+    async stop() {
+      for (const id of started)
+        await client.workflow
+          .getHandle(id)
+          .terminate('test over')
+          .catch(() => undefined);
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+export function clusterOf(s: IntegrationStatus, target: TargetSpec) {
+  return s.clusters.find((c) => c.cluster === target.name);
+}
