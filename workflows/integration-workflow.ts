@@ -33,8 +33,9 @@ import {
 } from './definitions.js';
 import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './search-attributes.js';
 
-/** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up. */
-const RESOLVE_EVERY_MS = 60_000;
+/** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
+ * each resolve costs about 11 history events, so not more often. */
+const RESOLVE_EVERY_MS = 5 * 60_000;
 const MAX_HISTORY_EVENTS = 5_000;
 /** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
 const DELETE_WAIT_MS = 15 * 60 * 1000;
