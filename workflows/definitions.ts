@@ -18,6 +18,8 @@ export const pauseUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>(
 export const resumeUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('resume');
 export const reinstallUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('reinstall');
 export const deleteSignal = defineSignal<[DeleteRequest]>('delete');
+/** Sent by `ksit apply` when IntegrationTargets changed, so Integrations re-resolve their clusters now. */
+export const refreshTargetsSignal = defineSignal('refreshTargets');
 
 /** Sent by a cluster lifecycle to its Integration on every transition. */
 export const clusterStatusSignal = defineSignal<[ClusterStatus]>('clusterStatus');

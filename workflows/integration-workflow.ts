@@ -26,6 +26,7 @@ import {
   type DeleteRequest,
   integrationStatusQuery,
   pauseUpdate,
+  refreshTargetsSignal,
   reinstallUpdate,
   resumeUpdate,
   updateSpecUpdate,
@@ -134,6 +135,9 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
       validateScope(scope);
       if (!spec.install) throw new Error(`${spec.namespace}/${spec.name} has no autoInstall: nothing to reinstall`);
     },
+  });
+  setHandler(refreshTargetsSignal, () => {
+    resolveNow = true;
   });
   setHandler(deleteSignal, (req) => {
     deleteRequest = req;

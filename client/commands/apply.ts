@@ -3,7 +3,12 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { loadSpecFiles } from '../../shared/spec/index.js';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
-import { updateSpecUpdate, updateTargetUpdate, workflowIds } from '../../workflows/definitions.js';
+import {
+  refreshTargetsSignal,
+  updateSpecUpdate,
+  updateTargetUpdate,
+  workflowIds,
+} from '../../workflows/definitions.js';
 import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
 import { KsitError, UsageError } from '../errors.js';
 import { connectTemporal, TASK_QUEUE } from '../temporal.js';
@@ -41,6 +46,16 @@ export const applyCommand: Command = {
     return 0;
   },
 };
+
+/** Integrations re-resolve their targets every few minutes; a changed target tells them to do it now. */
+async function refreshIntegrations(client: Client): Promise<void> {
+  for await (const wf of client.workflow.list({ query: `KsitKind = 'integration' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow
+      .getHandle(wf.workflowId)
+      .signal(refreshTargetsSignal)
+      .catch(() => undefined);
+  }
+}
 
 function report(line: string): void {
   process.stdout.write(`${line}\n`);
