@@ -39,8 +39,14 @@ export const applyCommand: Command = {
     }
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
-    for (const doc of loaded.documents)
-      if (doc.kind === 'IntegrationTarget') report(await applyTarget(client, doc.spec));
+    let targetsChanged = false;
+    for (const doc of loaded.documents) {
+      if (doc.kind !== 'IntegrationTarget') continue;
+      const line = await applyTarget(client, doc.spec);
+      targetsChanged ||= !line.endsWith('unchanged');
+      report(line);
+    }
+    if (targetsChanged) await refreshIntegrations(client);
     for (const doc of loaded.documents)
       if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
     return 0;
