@@ -49,11 +49,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? EXIT.ok);
 });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = handleError(error);
-  },
-);
+// Exit as soon as the command is done: an unanswered query's RPC must not keep the process alive.
+const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+main(process.argv.slice(2)).then(exit, (error: unknown) => exit(handleError(error)));

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
 import { integrationStatusQuery, targetStatusQuery } from '../../workflows/definitions.js';
+import { KsitPhase } from '../../workflows/search-attributes.js';
 import { UsageError } from '../errors.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, type Command } from './command.js';
@@ -28,8 +29,11 @@ export const getCommand: Command = {
     if (!['table', 'wide', 'json'].includes(output)) throw new UsageError(`unknown output "${output}"`, USAGE);
     const client = await connectTemporal();
     if (what === 'integrations' || what === 'integration') {
-      const items = await listStatuses<IntegrationStatus>(client, 'integration', (h) =>
-        h.query(integrationStatusQuery),
+      const items = await listStatuses<IntegrationStatus>(
+        client,
+        'integration',
+        (h) => h.query(integrationStatusQuery),
+        unansweredIntegration,
       );
       process.stdout.write(
         output === 'json'
@@ -39,7 +43,12 @@ export const getCommand: Command = {
       return 0;
     }
     if (what === 'targets' || what === 'target' || what === 'integrationtargets') {
-      const items = await listStatuses<TargetStatus>(client, 'target', (h) => h.query(targetStatusQuery));
+      const items = await listStatuses<TargetStatus>(
+        client,
+        'target',
+        (h) => h.query(targetStatusQuery),
+        unansweredTarget,
+      );
       process.stdout.write(output === 'json' ? `${JSON.stringify(items, null, 2)}\n` : targetTable(items));
       return 0;
     }
@@ -49,12 +58,58 @@ export const getCommand: Command = {
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 
-async function listStatuses<T>(client: Client, kind: string, query: (h: Handle) => Promise<T>): Promise<T[]> {
-  const ids: string[] = [];
+/**
+ * Lists running workflows of a kind through visibility and asks each for its status. A workflow whose worker
+ * does not answer in time is still listed, with its last published phase, so one dead worker does not hide
+ * the rest of the fleet.
+ */
+async function listStatuses<T>(
+  client: Client,
+  kind: string,
+  query: (h: Handle) => Promise<T>,
+  fallback: (workflowId: string, phase: string) => T,
+): Promise<T[]> {
+  const found: { id: string; phase: string }[] = [];
   for await (const wf of client.workflow.list({ query: `KsitKind = '${kind}' AND ExecutionStatus = 'Running'` })) {
-    ids.push(wf.workflowId);
+    const phase = wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown';
+    found.push({ id: wf.workflowId, phase });
   }
-  return Promise.all(ids.sort().map((id) => query(client.workflow.getHandle(id))));
+  found.sort((a, b) => a.id.localeCompare(b.id));
+  return Promise.all(
+    found.map(({ id, phase }) =>
+      withDeadline(query(client.workflow.getHandle(id)), QUERY_TIMEOUT_MS).catch(() => fallback(id, phase)),
+    ),
+  );
+}
+
+const QUERY_TIMEOUT_MS = 5_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+const NO_ANSWER = 'no worker answered the status query; is a ksit worker running on this task queue?';
+
+function unansweredIntegration(workflowId: string, phase: string): IntegrationStatus {
+  const [, namespace = '', name = workflowId] = workflowId.split('/');
+  return {
+    name,
+    namespace,
+    type: 'custom',
+    phase: phase as IntegrationStatus['phase'],
+    message: NO_ANSWER,
+    paused: false,
+    clusters: [],
+  };
+}
+
+function unansweredTarget(workflowId: string): TargetStatus {
+  const [, namespace = '', name = workflowId] = workflowId.split('/');
+  return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
 function integrationJson(s: IntegrationStatus) {

@@ -25,7 +25,8 @@ const [clusterA, clusterB] = (preferred.length === 2 ? preferred : env.clusters.
   LocalCluster,
   LocalCluster,
 ];
-const namespace = 'e2e-local-env';
+// One namespace per run: the previous run's may still be terminating.
+const namespace = `e2e-local-env-${Date.now().toString(36)}`;
 const release = 'argocd';
 const chartVersion = '5.51.6';
 const repoServer = 'argocd-repo-server';
