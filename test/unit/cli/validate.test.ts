@@ -141,7 +141,8 @@ describe('ksit', () => {
   it('lists its commands with --help', () => {
     const { code, stdout } = ksit('--help');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/commands:\n\s+validate\s+check/);
+    expect(stdout).toMatch(/commands:\n(\s+\w+\s+.+\n)*\s+validate\s+check/);
+    for (const command of ['apply', 'get', 'validate']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
   });
 
   it('exits 2 with the command list when run without a command', () => {
