@@ -19,7 +19,9 @@ fi
 bin=$(deploy/local/tools.sh node temporal helm kwok etcd kube)
 export PATH="$bin:$PATH"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm ci` trips on npm 11 lock files that leave out other platforms' optional packages (@swc/core-*);
+  # `npm install` with the committed lock file installs the same pinned versions.
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2

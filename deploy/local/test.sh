@@ -8,7 +8,9 @@ bin=$(deploy/local/tools.sh)
 export PATH="$bin:$PATH" KSIT_BIN_DIR="$bin"
 echo "[test] node $(node --version), tools in $bin" >&2
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm ci` trips on npm 11 lock files that leave out other platforms' optional packages (@swc/core-*);
+  # `npm install` with the committed lock file installs the same pinned versions.
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 npx --no-install eslint .
