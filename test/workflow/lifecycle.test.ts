@@ -115,3 +115,22 @@ test('two clusters: one Degraded makes the Integration Degraded while the other 
     expect(s.message).toContain('cluster-2');
   });
 }, 300_000);
+
+test('remediation reinstalls after N consecutive unhealthy checks past the grace period', async () => {
+  const c1 = new FakeCluster();
+  c1.installed = true;
+  c1.chartVersion = '5.51.6';
+  const spec = argocdSpec({ remediation: { reinstallAfterUnhealthyChecks: 3 } });
+  await withIntegration(env, { 'cluster-1': c1 }, spec, async ({ until }) => {
+    await until((s) => s.phase === 'Running', 'Running');
+    c1.healthy = false;
+    const s = await until(
+      (x) =>
+        (x.clusters[0]?.transitions ?? []).some((t) => /remediation: 3 consecutive unhealthy checks/.test(t.message)),
+      'a remediation reinstall',
+    );
+    expect(c1.calls).toContain('install');
+    const phases = s.clusters[0]?.transitions.map((t) => t.phase) ?? [];
+    expect(phases.indexOf('Degraded')).toBeLessThan(phases.lastIndexOf('Installing'));
+  });
+}, 300_000);
