@@ -19,6 +19,8 @@ if [ $# -gt 0 ]; then
   jest --maxWorkers=2 "$@"
   exit
 fi
-jest --maxWorkers=2 --selectProjects unit workflow
+# Each tier in its own jest run, so that nothing a tier leaves behind in a jest worker can touch another tier.
+jest --maxWorkers=2 --selectProjects unit
+jest --maxWorkers=2 --selectProjects workflow
 # End-to-end tests share the local clusters and stop their API servers on purpose: one at a time.
 jest --runInBand --selectProjects e2e

@@ -6,8 +6,9 @@ import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Wo
 import { createActivities } from '../../../activities/index.js';
 import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
+import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
-import type { IntegrationSpec, IntegrationStatus, TargetSpec, ToolId } from '../../../shared/types.js';
+import type { CredentialRef, IntegrationSpec, IntegrationStatus, TargetSpec, ToolId } from '../../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
 import { loadEnvironment, type LocalEnvironment, waitFor } from '../env/environment.js';
@@ -17,7 +18,7 @@ export interface KsitHarness {
   client: Client;
   run: string;
   taskQueue: string;
-  target(cluster: string): Promise<TargetSpec>;
+  target(cluster: string, credentials?: CredentialRef): Promise<TargetSpec>;
   integration(spec: IntegrationSpec): Promise<IntegrationHandle>;
   spec(type: ToolId, clusters: TargetSpec[], overrides?: Partial<IntegrationSpec>): IntegrationSpec;
   stop(): Promise<void>;
@@ -28,7 +29,14 @@ export interface IntegrationHandle {
   until(what: string, pred: (s: IntegrationStatus) => boolean, timeoutMs?: number): Promise<IntegrationStatus>;
 }
 
-export async function startKsit(): Promise<KsitHarness> {
+export interface KsitOptions {
+  /** Kubeconfig of the cluster playing the control cluster (holds kubeconfig Secrets). */
+  controlKubeconfig?: string;
+  /** How often cached credentials are re-read (default 30 s). */
+  credentialRecheckMs?: number;
+}
+
+export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness> {
   const env = loadEnvironment();
   const run = randomUUID().slice(0, 8);
   const taskQueue = `e2e-${run}`;
@@ -40,6 +48,7 @@ export async function startKsit(): Promise<KsitHarness> {
   } catch {
     // installed by another test file in this jest worker
   }
+  let control: ReturnType<typeof controlClusterCore> | undefined;
   const client = new Client({
     connection: await Connection.connect({ address: env.temporalAddress }),
     namespace: env.temporalNamespace,
@@ -51,8 +60,9 @@ export async function startKsit(): Promise<KsitHarness> {
     workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
     activities: createActivities({
       clients: new ClusterClients(() => {
-        throw new Error('e2e targets use kubeconfig files, not Secrets');
-      }),
+        if (!options.controlKubeconfig) throw new Error('this test has no control cluster for kubeconfig Secrets');
+        return (control ??= controlClusterCore(options.controlKubeconfig));
+      }, options.credentialRecheckMs),
       helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
       temporal: client,
     }),
@@ -66,7 +76,7 @@ export async function startKsit(): Promise<KsitHarness> {
     client,
     run,
     taskQueue,
-    async target(cluster) {
+    async target(cluster, credentials) {
       const c = env.clusters.find((x) => x.name === cluster);
       if (!c) throw new Error(`no local cluster ${cluster}`);
       const target: TargetSpec = {
@@ -74,7 +84,7 @@ export async function startKsit(): Promise<KsitHarness> {
         namespace: 'ksit-system',
         clusterName: cluster,
         labels: { run },
-        credentials: { kind: 'file', path: c.kubeconfig, context: c.context },
+        credentials: credentials ?? { kind: 'file', path: c.kubeconfig, context: c.context },
       };
       const workflowId = workflowIds.target(target.namespace, target.name);
       await client.workflow.start('targetWorkflow', { taskQueue, workflowId, args: [{ target }], memo: { target } });
@@ -130,6 +140,7 @@ export async function startKsit(): Promise<KsitHarness> {
           .catch(() => undefined);
       worker.shutdown();
       await running;
+      await client.connection.close();
     },
   };
 }

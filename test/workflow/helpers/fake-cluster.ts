@@ -52,11 +52,21 @@ export function target(name: string): TargetSpec {
   };
 }
 
-/** Activities backed by FakeClusters. The health watch advances the test server's clock one interval per check. */
+/**
+ * Activities backed by FakeClusters. The health watch advances the test server's clock one interval per check.
+ * `settle()` waits for clock calls still in flight, so none outlives the test server (a gRPC retry firing after
+ * teardown would crash the next test file in the same jest worker).
+ */
 export function fakeActivities(
   env: TestWorkflowEnvironment,
   clusters: Record<string, FakeCluster>,
-): Partial<Activities> {
+): { activities: Partial<Activities>; settle(): Promise<void> } {
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
   const get = (name: string) => {
     const c = clusters[name];
     if (!c) throw new Error(`no fake cluster ${name}`);
@@ -71,7 +81,7 @@ export function fakeActivities(
         : undefined;
     return { kind: 'health', report, drift };
   };
-  return {
+  const activities: Partial<Activities> = {
     async preflightCluster(input) {
       const c = get(input.cluster);
       c.calls.push('preflight');
@@ -139,7 +149,7 @@ export function fakeActivities(
         const signature = signatureOf(observation);
         const unhealthy = observation.kind === 'health' && !observation.report.healthy;
         consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
-        const now = await env.currentTimeMs();
+        const now = await track(env.currentTimeMs());
         const limit = input.returnAfterUnhealthyChecks;
         if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
           return { observation, signature, checks, consecutiveUnhealthy, at: now };
@@ -150,12 +160,18 @@ export function fakeActivities(
         Context.current().heartbeat();
         await Promise.race([
           // After teardown the test server is gone; the abort below is what ends this activity then.
-          env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now))).catch(() => undefined),
+          track(env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now)))).catch(() => undefined),
           new Promise((_, reject) =>
             cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
           ),
         ]);
       }
+    },
+  };
+  return {
+    activities,
+    settle: async () => {
+      await Promise.allSettled([...inflight]);
     },
   };
 }

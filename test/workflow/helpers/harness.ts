@@ -56,11 +56,12 @@ export async function withIntegration(
   options: { historyLimit?: number } = {},
 ): Promise<void> {
   const taskQueue = `test-${randomUUID()}`;
+  const fakes = fakeActivities(env, clusters);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: fakeActivities(env, clusters),
+    activities: fakes.activities,
     // Cancels (pause, delete) reach an activity with its heartbeat response; do not let the SDK batch them long.
     maxHeartbeatThrottleInterval: '1s',
     defaultHeartbeatThrottleInterval: '1s',
@@ -95,6 +96,7 @@ export async function withIntegration(
       await handle.terminate('test over').catch(() => undefined);
     }
   });
+  await fakes.settle();
 }
 
 export function phaseOf(s: IntegrationStatus, cluster: string): string | undefined {
