@@ -2,7 +2,7 @@
 // one argocd-shaped Integration on cluster-1 with a short interval; counts the lifecycle's history events over a
 // steady window and per health check. Run: npm run build && node dist/bench/history-growth.js [seconds] [intervalMs]
 import { workflowIds } from '../workflows/definitions.js';
-import { startKsit } from '../test/e2e/helpers/ksit-worker.js';
+import { startKsit, testChart } from '../test/e2e/helpers/ksit-worker.js';
 
 const windowSeconds = Number(process.argv[2] ?? 60);
 const intervalMs = Number(process.argv[3] ?? 2_000);
@@ -12,14 +12,7 @@ try {
   const target = await ksit.target('cluster-1');
   const spec = ksit.spec('argocd', [target], {
     healthCheckIntervalMs: intervalMs,
-    install: {
-      method: 'helm',
-      chart: { repository: ksit.env.chartRepoUrl, chart: 'argo-cd', version: '5.51.6' },
-      releaseName: 'argocd',
-      values: {},
-      setValues: [],
-      timeoutMs: 120_000,
-    },
+    install: testChart(ksit.env, 'argo-cd', '5.51.6', 'argocd'),
   });
   const { until } = await ksit.integration(spec);
   await until('Running', (s) => s.phase === 'Running');

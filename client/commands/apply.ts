@@ -1,7 +1,6 @@
 // `ksit apply -f FILE...`: validates every document first (nothing starts if any is bad), then starts or updates
 // one workflow per IntegrationTarget and Integration. Re-applying an unchanged file changes nothing.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { loadSpecFiles } from '../../shared/spec/index.js';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import {
   refreshTargetsSignal,
@@ -10,9 +9,9 @@ import {
   workflowIds,
 } from '../../workflows/definitions.js';
 import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
-import { KsitError, UsageError } from '../errors.js';
 import { connectTemporal, TASK_QUEUE } from '../temporal.js';
-import { parseCommandArgs, type Command } from './command.js';
+import type { Command } from './command.js';
+import { loadValidFiles } from './spec-files.js';
 
 const USAGE = 'ksit apply -f FILE [-f FILE...]';
 
@@ -20,35 +19,19 @@ export const applyCommand: Command = {
   summary: 'validate, then start or update Integrations and IntegrationTargets',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommandArgs(
-      args,
-      { file: { type: 'string', short: 'f', multiple: true }, help: { type: 'boolean', short: 'h' } },
-      USAGE,
-    );
-    if (values.help) {
-      process.stdout.write(`usage: ${USAGE}\n`);
-      return 0;
-    }
-    const files = values.file ?? [];
-    if (files.length === 0) throw new UsageError('apply needs at least one -f FILE', USAGE);
-    const loaded = await loadSpecFiles(files);
-    if (loaded.problems.length > 0) {
-      throw new KsitError(`${loaded.problems.length} problem(s) found; nothing was applied`, {
-        problems: loaded.problems,
-      });
-    }
+    const documents = await loadValidFiles('apply', args, USAGE, '; nothing was applied');
+    if (!documents) return 0;
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
     let targetsChanged = false;
-    for (const doc of loaded.documents) {
+    for (const doc of documents) {
       if (doc.kind !== 'IntegrationTarget') continue;
       const line = await applyTarget(client, doc.spec);
       targetsChanged ||= !line.endsWith('unchanged');
       report(line);
     }
     if (targetsChanged) await refreshIntegrations(client);
-    for (const doc of loaded.documents)
-      if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
+    for (const doc of documents) if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
     return 0;
   },
 };

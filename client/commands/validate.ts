@@ -1,8 +1,8 @@
 // `ksit validate -f FILE...`: checks spec files offline (no Temporal, no clusters) and says what each one means.
-import { loadSpecFiles, type LoadedDocument } from '../../shared/spec/index.js';
+import type { LoadedDocument } from '../../shared/spec/index.js';
 import type { IntegrationSpec, LabelSelector, TargetSpec } from '../../shared/types.js';
-import { KsitError, UsageError } from '../errors.js';
-import { parseCommandArgs, type Command } from './command.js';
+import type { Command } from './command.js';
+import { loadValidFiles } from './spec-files.js';
 
 const USAGE = 'ksit validate -f FILE [-f FILE...]   (FILE may be a directory of .yaml files)';
 
@@ -10,26 +10,9 @@ export const validateCommand: Command = {
   summary: 'check Integration and IntegrationTarget files without changing anything',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommandArgs(
-      args,
-      { file: { type: 'string', short: 'f', multiple: true }, help: { type: 'boolean', short: 'h' } },
-      USAGE,
-    );
-    if (values.help) {
-      process.stdout.write(`usage: ${USAGE}\n`);
-      return 0;
-    }
-    const files = values.file ?? [];
-    if (files.length === 0) throw new UsageError('validate needs at least one -f FILE', USAGE);
-
-    const result = await loadSpecFiles(files);
-    if (result.problems.length > 0) {
-      const count = result.problems.length;
-      throw new KsitError(`${count} problem${count === 1 ? '' : 's'} found`, {
-        problems: result.problems,
-      });
-    }
-    for (const doc of result.documents) process.stdout.write(`${summarize(doc)}\n`);
+    const documents = await loadValidFiles('validate', args, USAGE);
+    if (!documents) return 0;
+    for (const doc of documents) process.stdout.write(`${summarize(doc)}\n`);
     return 0;
   },
 };

@@ -2,7 +2,7 @@
 // reinstall.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startApiServer, stopApiServer } from './env/environment.js';
-import { clusterOf, type KsitHarness, startKsit } from './helpers/ksit-worker.js';
+import { clusterOf, type KsitHarness, startKsit, testChart } from './helpers/ksit-worker.js';
 
 let ksit: KsitHarness;
 beforeAll(async () => {
@@ -16,14 +16,7 @@ afterAll(async () => {
 test('stopping one API server gives Unreachable, and recovery without help or reinstall', async () => {
   const targets = [await ksit.target('cluster-1'), await ksit.target('cluster-2')];
   const spec = ksit.spec('istio', targets, {
-    install: {
-      method: 'helm',
-      chart: { repository: ksit.env.chartRepoUrl, chart: 'istiod', version: '1.20.2' },
-      releaseName: 'istiod',
-      values: {},
-      setValues: [],
-      timeoutMs: 120_000,
-    },
+    install: testChart(ksit.env, 'istiod', '1.20.2', 'istiod'),
   });
   const { until } = await ksit.integration(spec);
   await until('Running', (s) => s.phase === 'Running' && s.clusters.length === 2);

@@ -1,7 +1,7 @@
 // Pause stops the health checks (no activity in the lifecycle's history while paused); resume restarts them.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { pauseUpdate, resumeUpdate, workflowIds } from '../../workflows/definitions.js';
-import { type KsitHarness, startKsit } from './helpers/ksit-worker.js';
+import { type KsitHarness, startKsit, testChart } from './helpers/ksit-worker.js';
 
 let ksit: KsitHarness;
 beforeAll(async () => {
@@ -12,14 +12,7 @@ afterAll(() => ksit?.stop());
 test('pause stops checks and resume restarts them', async () => {
   const target = await ksit.target('cluster-1');
   const spec = ksit.spec('cert-manager', [target], {
-    install: {
-      method: 'helm',
-      chart: { repository: ksit.env.chartRepoUrl, chart: 'cert-manager', version: 'v1.14.4' },
-      releaseName: 'cert-manager',
-      values: {},
-      setValues: [],
-      timeoutMs: 120_000,
-    },
+    install: testChart(ksit.env, 'cert-manager', 'v1.14.4', 'cert-manager'),
   });
   const { handle, until } = await ksit.integration(spec);
   await until('Running', (s) => s.phase === 'Running');

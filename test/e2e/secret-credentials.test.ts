@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { getCluster, kubeClient, loadEnvironment } from './env/environment.js';
-import { clusterOf, type KsitHarness, startKsit } from './helpers/ksit-worker.js';
+import { clusterOf, type KsitHarness, startKsit, testChart } from './helpers/ksit-worker.js';
 
 // cluster-2 plays the control cluster; the Secret it holds points at cluster-1.
 const control = 'cluster-2';
@@ -48,14 +48,7 @@ test('a target whose kubeconfig lives in a Secret works, and a rotated Secret ap
     key: 'kubeconfig',
   });
   const spec = ksit.spec('istio', [target], {
-    install: {
-      method: 'helm',
-      chart: { repository: ksit.env.chartRepoUrl, chart: 'istiod', version: '1.20.2' },
-      releaseName: 'istiod',
-      values: {},
-      setValues: [],
-      timeoutMs: 120_000,
-    },
+    install: testChart(ksit.env, 'istiod', '1.20.2', 'istiod'),
   });
   const { until } = await ksit.integration(spec);
   await until('Running with Secret credentials', (s) => s.phase === 'Running');

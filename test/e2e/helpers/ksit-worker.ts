@@ -8,7 +8,14 @@ import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
-import type { CredentialRef, IntegrationSpec, IntegrationStatus, TargetSpec, ToolId } from '../../../shared/types.js';
+import type {
+  CredentialRef,
+  HelmInstall,
+  IntegrationSpec,
+  IntegrationStatus,
+  TargetSpec,
+  ToolId,
+} from '../../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
 import { loadEnvironment, type LocalEnvironment, waitFor } from '../env/environment.js';
@@ -142,6 +149,24 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
       await running;
       await client.connection.close();
     },
+  };
+}
+
+/** A Helm install of one of the project's test charts from the loopback repository. */
+export function testChart(
+  env: LocalEnvironment,
+  chart: string,
+  version: string,
+  releaseName: string,
+  values: Record<string, unknown> = {},
+): HelmInstall {
+  return {
+    method: 'helm',
+    chart: { repository: env.chartRepoUrl, chart, version },
+    releaseName,
+    values,
+    setValues: [],
+    timeoutMs: 120_000,
   };
 }
 
