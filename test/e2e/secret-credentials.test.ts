@@ -1,6 +1,7 @@
 // Credentials from a kubeconfig Secret in the control cluster (the seed's model), and a rotated Secret taking
 // effect without restarting the worker (the seed needed a controller restart).
 import { readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { getCluster, kubeClient, loadEnvironment } from './env/environment.js';
@@ -23,6 +24,16 @@ async function writeSecret(kubeconfig: string): Promise<void> {
   } catch {
     await core.createNamespacedSecret({ namespace: 'ksit-system', body });
   }
+}
+
+/** A loopback port nothing listens on (fetch refuses well-known "bad ports" such as 1 before connecting). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 beforeAll(async () => {
@@ -56,7 +67,7 @@ test('a target whose kubeconfig lives in a Secret works, and a rotated Secret ap
   // Rotate to a kubeconfig whose server refuses connections: the running worker must notice by itself.
   const kc = new KubeConfig();
   kc.loadFromString(good);
-  const broken = good.replace(kc.getCurrentCluster()!.server, 'https://127.0.0.1:1');
+  const broken = good.replace(kc.getCurrentCluster()!.server, `https://127.0.0.1:${await closedPort()}`);
   await writeSecret(broken);
   const down = await until('Unreachable after rotation', (s) => clusterOf(s, target)?.phase === 'Unreachable', 90_000);
   expect(clusterOf(down, target)?.message).toMatch(/ECONNREFUSED/);
