@@ -1,6 +1,7 @@
 // `ksit apply -f FILE...`: validates every document first (nothing starts if any is bad), then starts or updates
 // one workflow per IntegrationTarget and Integration. Re-applying an unchanged file changes nothing.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import {
   refreshTargetsSignal,
@@ -50,48 +51,61 @@ function report(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function applyTarget(client: Client, target: TargetSpec): Promise<string> {
-  const workflowId = workflowIds.target(target.namespace, target.name);
-  const name = `integrationtarget/${target.name}`;
+type StartOptions = Parameters<Client['workflow']['start']>[1];
+
+/**
+ * Starts the object's workflow, or, when it already runs, sends it the spec as an update (which its validator
+ * may reject). Says what happened the way kubectl does: created, configured or unchanged.
+ */
+async function startOrUpdate<A>(
+  client: Client,
+  name: string,
+  workflowType: string,
+  options: StartOptions & { workflowId: string },
+  update: UpdateDefinition<{ changed: boolean }, [A]>,
+  spec: A,
+): Promise<string> {
   try {
-    await client.workflow.start('targetWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [{ target }],
-      memo: { target },
-      typedSearchAttributes: [
-        { key: KsitKind, value: 'target' },
-        { key: KsitCluster, value: target.clusterName },
-      ],
-    });
+    await client.workflow.start(workflowType, { ...options, taskQueue: TASK_QUEUE });
     return `${name} created`;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { changed } = await client.workflow
-      .getHandle(workflowId)
-      .executeUpdate(updateTargetUpdate, { args: [target] });
+    const { changed } = await client.workflow.getHandle(options.workflowId).executeUpdate(update, { args: [spec] });
     return `${name} ${changed ? 'configured' : 'unchanged'}`;
   }
 }
 
-async function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
-  const workflowId = workflowIds.integration(spec.namespace, spec.name);
-  const name = `integration/${spec.name}`;
-  try {
-    await client.workflow.start('integrationWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [{ spec }],
-      typedSearchAttributes: [
-        { key: KsitKind, value: 'integration' },
-        { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
-        { key: KsitType, value: spec.type },
-      ],
-    });
-    return `${name} created`;
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { changed } = await client.workflow.getHandle(workflowId).executeUpdate(updateSpecUpdate, { args: [spec] });
-    return `${name} ${changed ? 'configured' : 'unchanged'}`;
-  }
+function applyTarget(client: Client, target: TargetSpec): Promise<string> {
+  const options = {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIds.target(target.namespace, target.name),
+    args: [{ target }],
+    memo: { target },
+    typedSearchAttributes: [
+      { key: KsitKind, value: 'target' },
+      { key: KsitCluster, value: target.clusterName },
+    ],
+  };
+  return startOrUpdate(
+    client,
+    `integrationtarget/${target.name}`,
+    'targetWorkflow',
+    options,
+    updateTargetUpdate,
+    target,
+  );
+}
+
+function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
+  const options = {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIds.integration(spec.namespace, spec.name),
+    args: [{ spec }],
+    typedSearchAttributes: [
+      { key: KsitKind, value: 'integration' },
+      { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
+      { key: KsitType, value: spec.type },
+    ],
+  };
+  return startOrUpdate(client, `integration/${spec.name}`, 'integrationWorkflow', options, updateSpecUpdate, spec);
 }
