@@ -9,6 +9,7 @@ import { TOOLS } from '../../shared/tools/registry.js';
 import type { IntegrationSpec, IntegrationStatus, TargetSpec } from '../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../workflows/definitions.js';
 import { kubeClient, loadEnvironment, repoRoot, waitFor, type LocalEnvironment } from './env/environment.js';
+import { testChart } from './helpers/ksit-worker.js';
 
 const run = randomUUID().slice(0, 8);
 const taskQueue = `e2e-kill-${run}`;
@@ -72,14 +73,7 @@ test('a worker killed mid-install is replaced and the install ends Running with 
     type: 'argocd',
     enabled: true,
     targetClusters: [target.name],
-    install: {
-      method: 'helm',
-      chart: { repository: env.chartRepoUrl, chart: 'argo-cd', version: '5.51.6' },
-      releaseName: 'argocd',
-      values: { installHookSeconds: 15 },
-      setValues: [],
-      timeoutMs: 120_000,
-    },
+    install: testChart(env, 'argo-cd', '5.51.6', 'argocd', { installHookSeconds: 15 }),
     toolNamespace: namespace,
     healthCheckIntervalMs: 2_000,
     gracePeriodMs: 20_000,
