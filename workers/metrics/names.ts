@@ -1,0 +1,31 @@
+// The names of the metrics the worker exports on /metrics. This file is a contract: the Grafana dashboard and the
+// PrometheusRule alerts in deploy/ query these names, and a unit test checks that every name they use is here or
+// is one of Temporal's runtime metrics (prefix `temporal_`).
+
+/** Labels: namespace, integration, cluster, type, phase. 1 for the pair's current phase, 0 for the others. */
+export const INTEGRATION_PHASE = 'ksit_integration_phase';
+/** Labels: namespace, integration, cluster, type. 1 healthy, 0 unhealthy or unreachable; absent while unknown. */
+export const INTEGRATION_HEALTHY = 'ksit_integration_healthy';
+/** Labels: cluster. 1 when the last API call to the cluster answered, 0 when it failed as unreachable. */
+export const CLUSTER_REACHABLE = 'ksit_cluster_reachable';
+/** Histogram, labels: cluster, result (healthy|unhealthy|unreachable). Time one health check took. */
+export const HEALTH_CHECK_DURATION = 'ksit_health_check_duration_seconds';
+/** Histogram, labels: cluster. Scheduled-vs-started lag of health checks (how far behind the worker is). */
+export const HEALTH_CHECK_LAG = 'ksit_health_check_lag_seconds';
+/** Counter, labels: namespace, integration, cluster, method (helm|manifest), result (success|failure). */
+export const INSTALLS_TOTAL = 'ksit_installs_total';
+/** Histogram, labels: method, result. Wall time of one install attempt. */
+export const INSTALL_DURATION = 'ksit_install_duration_seconds';
+/** Gauge, labels: version, task_queue. Always 1; tells which worker builds are running. */
+export const WORKER_INFO = 'ksit_worker_info';
+
+export const KSIT_METRIC_NAMES = [
+  INTEGRATION_PHASE,
+  INTEGRATION_HEALTHY,
+  CLUSTER_REACHABLE,
+  HEALTH_CHECK_DURATION,
+  HEALTH_CHECK_LAG,
+  INSTALLS_TOTAL,
+  INSTALL_DURATION,
+  WORKER_INFO,
+] as const;
