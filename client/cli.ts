@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 // The ksit command line: `ksit COMMAND [options]`. Each command is one file in commands/, registered below.
 import { applyCommand } from './commands/apply.js';
-import { getCommand } from './commands/get.js';
-import { validateCommand } from './commands/validate.js';
+import { pauseCommand, reinstallCommand, resumeCommand } from './commands/cluster-action.js';
 import type { Command } from './commands/command.js';
+import { deleteCommand } from './commands/delete.js';
+import { describeCommand } from './commands/describe.js';
+import { getCommand } from './commands/get.js';
+import { preflightCommand } from './commands/preflight.js';
+import { validateCommand } from './commands/validate.js';
 import { EXIT, handleError, UsageError } from './errors.js';
+import { applyGlobalFlags, GLOBAL_FLAGS_HELP } from './global-flags.js';
 
 const COMMANDS: Record<string, Command> = {
+  validate: validateCommand,
+  preflight: preflightCommand,
   apply: applyCommand,
   get: getCommand,
-  validate: validateCommand,
+  describe: describeCommand,
+  pause: pauseCommand,
+  resume: resumeCommand,
+  reinstall: reinstallCommand,
+  delete: deleteCommand,
 };
 
 function help(): string {
@@ -23,13 +34,17 @@ function help(): string {
     'commands:',
     ...lines,
     '',
+    'global options:',
+    ...GLOBAL_FLAGS_HELP,
+    '',
+    'exit codes: 0 ok, 1 failed, 2 bad usage, 3 Temporal unreachable, 4 timed out waiting.',
     'KSIT_DEBUG=1 prints stack traces for unexpected errors.',
     '',
   ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = applyGlobalFlags(argv);
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return EXIT.ok;

@@ -2,7 +2,8 @@
 // escape), and cli.ts hands it to handleError, which prints what the user can act on and returns the exit code.
 import { formatProblem, type SpecProblem } from '../shared/spec/index.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 3 = the Temporal server did not answer; 4 = a wait (apply --wait, delete) ran out of time. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, timeout: 4 } as const;
 
 export class KsitError extends Error {
   readonly exitCode: number;

@@ -142,6 +142,8 @@ export interface IntegrationStatus {
   message: string;
   paused: boolean;
   clusters: ClusterStatus[];
+  /** When the Integration was first applied (kept across continue-as-new). */
+  createdAt?: string;
 }
 
 export interface TargetStatus {

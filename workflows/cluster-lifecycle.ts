@@ -45,6 +45,8 @@ export interface ClusterLifecycleState {
   graceUntil?: number;
   lastSignature?: string;
   installReason?: string;
+  /** False from an install until its components are first seen; absent (older runs) counts as seen. */
+  componentsSeenSinceInstall?: boolean;
 }
 
 export interface ClusterLifecycleInput {
@@ -243,6 +245,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     );
     if (!result) return;
     s.graceUntil = Date.now() + spec.gracePeriodMs;
+    s.componentsSeenSinceInstall = false;
     s.lastSignature = undefined;
     s.stage = 'monitor';
     const recovered = result.recovered ? `; ${result.recovered}` : '';
@@ -281,6 +284,21 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       return;
     }
     const stillInGrace = s.graceUntil !== undefined && Date.now() < s.graceUntil;
+    if (!o.report.absent) s.componentsSeenSinceInstall = true;
+    if (install && !stillInGrace && o.report.absent && s.componentsSeenSinceInstall === false) {
+      // Our own install succeeded yet none of the components exist: installing again would loop forever. The
+      // usual cause is a release name that the chart puts in front of its workload names.
+      const names = spec.components.filter((c) => !c.optional).map((c) => `${c.kind}/${c.name}`);
+      await report(
+        'Failed',
+        `installed, but none of ${names.join(', ')} exist in namespace ${spec.toolNamespace}; check the ` +
+          `release name (charts often prefix workload names with it) or the components; waiting for a spec ` +
+          `change or \`ksit reinstall\``,
+        o.report.components,
+      );
+      await interruptible(() => condition(() => false));
+      return;
+    }
     if (install && !stillInGrace && (o.report.absent || o.drift)) {
       s.stage = 'install';
       s.installReason = o.drift ?? `${spec.type} is not installed`;

@@ -13,6 +13,8 @@ export interface DeleteRequest {
 }
 
 export const integrationStatusQuery = defineQuery<IntegrationStatus>('status');
+/** The Integration's current spec (Helm values included: answered over the wire, never written to history). */
+export const integrationSpecQuery = defineQuery<IntegrationSpec>('spec');
 export const updateSpecUpdate = defineUpdate<{ changed: boolean }, [IntegrationSpec]>('updateSpec');
 export const pauseUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('pause');
 export const resumeUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('resume');

@@ -2,3 +2,4 @@
 export { integrationWorkflow } from './integration-workflow.js';
 export { clusterLifecycleWorkflow } from './cluster-lifecycle.js';
 export { targetWorkflow } from './target-workflow.js';
+export { preflightWorkflow } from './preflight-workflow.js';

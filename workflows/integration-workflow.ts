@@ -24,6 +24,7 @@ import {
   type ClusterScope,
   deleteSignal,
   type DeleteRequest,
+  integrationSpecQuery,
   integrationStatusQuery,
   pauseUpdate,
   refreshTargetsSignal,
@@ -47,6 +48,7 @@ export interface IntegrationState {
   children: Record<string, string>;
   missing: string[];
   paused: boolean;
+  createdAt?: string;
 }
 
 export interface IntegrationInput {
@@ -64,6 +66,7 @@ export interface IntegrationInput {
 export async function integrationWorkflow(input: IntegrationInput): Promise<IntegrationStatus> {
   let spec = input.spec;
   const st: IntegrationState = input.state ?? { clusters: {}, children: {}, missing: [], paused: false };
+  st.createdAt ??= new Date().toISOString();
   let resolveNow = true;
   let deleteRequest: DeleteRequest | undefined;
   let lastPhase = '';
@@ -71,7 +74,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   const status = (): IntegrationStatus => {
     const clusters = Object.values(st.clusters).sort((a, b) => a.cluster.localeCompare(b.cluster));
     const { phase, message } = aggregatePhase(clusters, st.missing);
-    return { name: spec.name, namespace: spec.namespace, type: spec.type, phase, message, paused: st.paused, clusters };
+    const { name, namespace, type } = spec;
+    return { name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt };
   };
   const child = (cluster: string) => {
     const id = st.children[cluster];
@@ -88,6 +92,7 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   };
 
   setHandler(integrationStatusQuery, status);
+  setHandler(integrationSpecQuery, () => spec);
   setHandler(clusterStatusSignal, (s) => {
     if (s.removed) delete st.children[s.cluster];
     st.clusters[s.cluster] = s;

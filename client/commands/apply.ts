@@ -3,25 +3,31 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
-import {
-  refreshTargetsSignal,
-  updateSpecUpdate,
-  updateTargetUpdate,
-  workflowIds,
-} from '../../workflows/definitions.js';
+import { updateSpecUpdate, updateTargetUpdate, workflowIds } from '../../workflows/definitions.js';
 import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
-import { connectTemporal, TASK_QUEUE } from '../temporal.js';
+import { formatDuration, parseDuration } from '../../shared/spec/index.js';
+import { EXIT, KsitError, UsageError } from '../errors.js';
+import { refreshIntegrations } from '../status-list.js';
+import { connectTemporal, taskQueue } from '../temporal.js';
 import type { Command } from './command.js';
+import { waitUntilRunning } from '../wait-running.js';
 import { loadValidFiles } from './spec-files.js';
 
-const USAGE = 'ksit apply -f FILE [-f FILE...]';
+const USAGE = 'ksit apply -f FILE [-f FILE...] [--wait] [--timeout 10m]';
 
 export const applyCommand: Command = {
-  summary: 'validate, then start or update Integrations and IntegrationTargets',
+  summary: 'validate, then start or update Integrations and IntegrationTargets (--wait: until Running)',
   usage: USAGE,
   async run(args) {
-    const documents = await loadValidFiles('apply', args, USAGE, '; nothing was applied');
-    if (!documents) return 0;
+    const loaded = await loadValidFiles('apply', args, USAGE, '; nothing was applied', {
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+    });
+    if (!loaded) return 0;
+    const { documents, values } = loaded;
+    const timeoutMs = parseDuration((values.timeout as string | undefined) ?? '10m');
+    if (timeoutMs === undefined)
+      throw new UsageError(`--timeout "${String(values.timeout)}" is not a duration like 90s or 10m`, USAGE);
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
     let targetsChanged = false;
@@ -32,20 +38,23 @@ export const applyCommand: Command = {
       report(line);
     }
     if (targetsChanged) await refreshIntegrations(client);
-    for (const doc of documents) if (doc.kind === 'Integration') report(await applyIntegration(client, doc.spec));
-    return 0;
+    const integrations = documents.flatMap((d) => (d.kind === 'Integration' ? [d.spec] : []));
+    for (const spec of integrations) report(await applyIntegration(client, spec));
+    if (!values.wait || integrations.length === 0) return 0;
+
+    const outcome = await waitUntilRunning(client, integrations, timeoutMs, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+    if (outcome === 'running') {
+      report(`all ${integrations.length} Integration(s) Running`);
+      return 0;
+    }
+    if (outcome === 'failed') throw new KsitError('a cluster is Failed; `ksit describe integration NAME` says why');
+    throw new KsitError(`not Running within ${formatDuration(timeoutMs)}; ksit keeps working on it in the background`, {
+      exitCode: EXIT.timeout,
+    });
   },
 };
-
-/** Integrations re-resolve their targets every few minutes; a changed target tells them to do it now. */
-async function refreshIntegrations(client: Client): Promise<void> {
-  for await (const wf of client.workflow.list({ query: `KsitKind = 'integration' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow
-      .getHandle(wf.workflowId)
-      .signal(refreshTargetsSignal)
-      .catch(() => undefined);
-  }
-}
 
 function report(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -66,7 +75,7 @@ async function startOrUpdate<A>(
   spec: A,
 ): Promise<string> {
   try {
-    await client.workflow.start(workflowType, { ...options, taskQueue: TASK_QUEUE });
+    await client.workflow.start(workflowType, { ...options, taskQueue: taskQueue() });
     return `${name} created`;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -77,7 +86,7 @@ async function startOrUpdate<A>(
 
 function applyTarget(client: Client, target: TargetSpec): Promise<string> {
   const options = {
-    taskQueue: TASK_QUEUE,
+    taskQueue: taskQueue(),
     workflowId: workflowIds.target(target.namespace, target.name),
     args: [{ target }],
     memo: { target },
@@ -98,7 +107,7 @@ function applyTarget(client: Client, target: TargetSpec): Promise<string> {
 
 function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
   const options = {
-    taskQueue: TASK_QUEUE,
+    taskQueue: taskQueue(),
     workflowId: workflowIds.integration(spec.namespace, spec.name),
     args: [{ spec }],
     typedSearchAttributes: [

@@ -1,31 +1,44 @@
-// The `-f FILE...` handling that validate and apply share: parse the flags, load and validate every document,
-// and refuse all of them if any is bad.
+// The `-f FILE...` handling that validate, apply and preflight share: parse the flags, load and validate every
+// document, and refuse all of them if any is bad.
+import type { ParseArgsConfig } from 'node:util';
 import { loadSpecFiles, type LoadedDocument } from '../../shared/spec/index.js';
 import { KsitError, UsageError } from '../errors.js';
 import { parseCommandArgs } from './command.js';
 
-/** Returns the valid documents, or undefined after printing usage for --help; throws on any problem. */
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Returns the valid documents and the other flags' values, or undefined after printing usage for --help;
+ * throws on any problem in any file.
+ */
 export async function loadValidFiles(
   verb: string,
   args: string[],
   usage: string,
   refusal = '',
-): Promise<LoadedDocument[] | undefined> {
+  extraOptions: Options = {},
+) {
   const { values } = parseCommandArgs(
     args,
-    { file: { type: 'string', short: 'f', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    {
+      ...extraOptions,
+      file: { type: 'string', short: 'f', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
     usage,
   );
-  if (values.help) {
+  const flags = values as Record<string, string | boolean | string[] | undefined>;
+  if (flags.help) {
     process.stdout.write(`usage: ${usage}\n`);
     return undefined;
   }
-  const files = values.file ?? [];
+  const files = (flags.file ?? []) as string[];
   if (files.length === 0) throw new UsageError(`${verb} needs at least one -f FILE`, usage);
   const result = await loadSpecFiles(files);
   if (result.problems.length > 0) {
     const count = result.problems.length;
     throw new KsitError(`${count} problem${count === 1 ? '' : 's'} found${refusal}`, { problems: result.problems });
   }
-  return result.documents;
+  const documents: LoadedDocument[] = result.documents;
+  return { documents, values: flags };
 }

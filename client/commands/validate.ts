@@ -10,9 +10,9 @@ export const validateCommand: Command = {
   summary: 'check Integration and IntegrationTarget files without changing anything',
   usage: USAGE,
   async run(args) {
-    const documents = await loadValidFiles('validate', args, USAGE);
-    if (!documents) return 0;
-    for (const doc of documents) process.stdout.write(`${summarize(doc)}\n`);
+    const loaded = await loadValidFiles('validate', args, USAGE);
+    if (!loaded) return 0;
+    for (const doc of loaded.documents) process.stdout.write(`${summarize(doc)}\n`);
     return 0;
   },
 };

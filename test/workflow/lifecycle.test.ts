@@ -69,6 +69,17 @@ test('a permanent install failure surfaces at once as Failed with the reason', a
   });
 }, 300_000);
 
+test('an install that creates none of the components is Failed once, not reinstalled in a loop', async () => {
+  const c1 = new FakeCluster();
+  c1.installLeavesNothing = true;
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const failed = await until((s) => s.phase === 'Failed', 'Failed');
+    expect(failed.clusters[0]?.message).toMatch(/installed, but none of Deployment\/argocd-repo-server exist in namespace argocd; check the release name/);
+    await env.sleep('30 minutes');
+    expect(c1.calls.filter((c) => c === 'install')).toHaveLength(1);
+  });
+}, 300_000);
+
 test('without autoInstall, a cluster lacking the tool is Failed with a message that says so', async () => {
   const c1 = new FakeCluster();
   await withIntegration(env, { 'cluster-1': c1 }, argocdSpec({ install: undefined }), async ({ until }) => {

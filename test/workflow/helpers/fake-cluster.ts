@@ -19,6 +19,8 @@ export class FakeCluster {
   releaseStatus = 'deployed';
   preflightDenied?: string;
   installFailure?: 'rejected' | 'transient';
+  /** The install succeeds but creates none of the components (e.g. a release name the chart prefixes them with). */
+  installLeavesNothing = false;
   readonly calls: string[] = [];
 
   report(): HealthReport {
@@ -117,6 +119,7 @@ export function fakeActivities(
         );
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
+      if (c.installLeavesNothing) return { detail: 'helm release argocd revision 1' };
       c.installed = true;
       c.releaseStatus = 'deployed';
       c.chartVersion = input.install.method === 'helm' ? input.install.chart.version : undefined;

@@ -1,0 +1,192 @@
+// `ksit describe integration|target NAME [-n NAMESPACE]`: everything ksit knows about one object, kubectl-style:
+// the spec in brief (never Helm values, which may hold secrets), per-cluster phase with component detail and
+// reasons, recent transitions, and the Web UI link to the full history.
+import type { Client } from '@temporalio/client';
+import { formatDuration } from '../../shared/spec/index.js';
+import type {
+  ClusterStatus,
+  IntegrationSpec,
+  IntegrationStatus,
+  TargetSpec,
+  TargetStatus,
+} from '../../shared/types.js';
+import { integrationSpecQuery, integrationStatusQuery, targetStatusQuery } from '../../workflows/definitions.js';
+import { UsageError } from '../errors.js';
+import { age, paintPhase, table } from '../output.js';
+import { askWorker, DEFAULT_NAMESPACE, runningHandle } from '../status-list.js';
+import { connectTemporal } from '../temporal.js';
+import { workflowUrl } from '../web-ui.js';
+import { parseCommandArgs, type Command } from './command.js';
+
+const USAGE = 'ksit describe integration|target NAME [-n NAMESPACE]';
+const RECENT_TRANSITIONS = 5;
+
+export const describeCommand: Command = {
+  summary: 'show one Integration or target in detail, with its clusters, components and history link',
+  usage: USAGE,
+  async run(args) {
+    const [what, name, ...rest] = args;
+    const { values } = parseCommandArgs(
+      rest,
+      { namespace: { type: 'string', short: 'n' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
+    if (values.help || what === '--help' || what === '-h') {
+      process.stdout.write(`usage: ${USAGE}\n`);
+      return 0;
+    }
+    if (!name || name.startsWith('-')) throw new UsageError(`describe needs a NAME`, USAGE);
+    const namespace = values.namespace ?? DEFAULT_NAMESPACE;
+    const client = await connectTemporal();
+    if (what === 'integration' || what === 'integrations') {
+      process.stdout.write(await describeIntegration(client, namespace, name));
+      return 0;
+    }
+    if (what === 'target' || what === 'targets' || what === 'integrationtarget') {
+      process.stdout.write(await describeTarget(client, namespace, name));
+      return 0;
+    }
+    throw new UsageError(`describe what? "${what ?? ''}" (integration or target)`, USAGE);
+  },
+};
+
+/** "Label:   value" lines, values aligned. */
+function fields(pairs: [string, string][], indent = ''): string {
+  const width = Math.max(...pairs.map(([k]) => k.length)) + 2;
+  return pairs.map(([k, v]) => `${indent}${`${k}:`.padEnd(width)}${v}\n`).join('');
+}
+
+function installSummary(spec: IntegrationSpec): string {
+  const install = spec.install;
+  if (!install) return 'off (monitor only)';
+  if (install.method === 'manifest') return `manifest ${install.source}`;
+  const { repository, chart, version } = install.chart;
+  const values = Object.keys(install.values).length + install.setValues.length;
+  // Values are summarised, never printed: they are where passwords live.
+  return (
+    `helm ${chart}${version ? ` ${version}` : ''}${repository ? ` from ${repository}` : ''}, ` +
+    `release ${install.releaseName}, ${values} value${values === 1 ? '' : 's'} (not shown)`
+  );
+}
+
+function targetsSummary(spec: IntegrationSpec): string {
+  const parts = [];
+  if (spec.targetClusters.length > 0) parts.push(spec.targetClusters.join(', '));
+  const selector = spec.targetSelector;
+  if (selector) {
+    const labels = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+    const expressions = (selector.matchExpressions ?? []).map(
+      (e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`,
+    );
+    parts.push(`selector ${[...labels, ...expressions].join(', ')}`);
+  }
+  return parts.join('; ') || '<none>';
+}
+
+function clusterSection(c: ClusterStatus): string {
+  let text = `  ${c.cluster}: ${paintPhase(c.phase)}  ${c.message}\n`;
+  if (c.lastCheckAt) text += `    last check ${age(c.lastCheckAt)} ago\n`;
+  if (c.components.length > 0) {
+    const rows = [
+      ['COMPONENT', 'READY', 'STATUS'],
+      ...c.components.map((p) => [
+        `${p.kind}/${p.name}`,
+        `${p.ready}/${p.desired}`,
+        p.healthy ? 'ok' : (p.reason ?? 'not ready'),
+      ]),
+    ];
+    text += table(rows)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `    ${line}\n`)
+      .join('');
+  }
+  const recent = c.transitions.slice(-RECENT_TRANSITIONS);
+  if (recent.length > 0) {
+    text += `    transitions (last ${recent.length}):\n`;
+    for (const t of recent) text += `      ${t.at}  ${paintPhase(t.phase)}  ${t.message}\n`;
+  }
+  return text;
+}
+
+async function describeIntegration(client: Client, namespace: string, name: string): Promise<string> {
+  const handle = await runningHandle(client, 'integration', namespace, name);
+  const [status, spec]: [IntegrationStatus, IntegrationSpec] = await Promise.all([
+    askWorker(handle.query(integrationStatusQuery)),
+    askWorker(handle.query(integrationSpecQuery)),
+  ]);
+  let text = fields([
+    ['Name', status.name],
+    ['Namespace', status.namespace],
+    ['Type', status.type],
+    ['Phase', paintPhase(status.phase)],
+    ['Message', status.message],
+    ['Paused', String(status.paused)],
+    ['Age', age(status.createdAt)],
+  ]);
+  text += 'Spec:\n';
+  text += fields(
+    [
+      ['Targets', targetsSummary(spec)],
+      ['Tool namespace', spec.toolNamespace],
+      ['Install', installSummary(spec)],
+      [
+        'Health check',
+        `every ${formatDuration(spec.healthCheckIntervalMs)}, grace ${formatDuration(spec.gracePeriodMs)}`,
+      ],
+      ['Components', spec.components.map((c) => `${c.kind}/${c.name}${c.optional ? ' (optional)' : ''}`).join(', ')],
+      [
+        'Remediation',
+        spec.remediation.reinstallAfterUnhealthyChecks
+          ? `reinstall after ${spec.remediation.reinstallAfterUnhealthyChecks} unhealthy checks`
+          : 'none (report only)',
+      ],
+      ...(spec.kubeVersionRange ? ([['Kubernetes', spec.kubeVersionRange]] as [string, string][]) : []),
+    ],
+    '  ',
+  );
+  text += `Clusters (${status.clusters.length}):\n`;
+  text += status.clusters.length > 0 ? status.clusters.map(clusterSection).join('') : '  <none resolved yet>\n';
+  text += `History: ${workflowUrl(handle.workflowId)}\n`;
+  return text;
+}
+
+async function describeTarget(client: Client, namespace: string, name: string): Promise<string> {
+  const handle = await runningHandle(client, 'target', namespace, name);
+  const [status, description]: [TargetStatus, Awaited<ReturnType<typeof handle.describe>>] = await Promise.all([
+    askWorker(handle.query(targetStatusQuery)),
+    handle.describe(),
+  ]);
+  const spec = description.memo?.target as TargetSpec | undefined;
+  const credentials = spec?.credentials;
+  const users: string[] = [];
+  for await (const wf of client.workflow.list({
+    query: `KsitKind = 'integration' AND ExecutionStatus = 'Running' AND KsitClusters = '${name}'`,
+  }))
+    users.push(wf.workflowId.split('/').slice(1).join('/'));
+  return fields([
+    ['Name', status.name],
+    ['Namespace', status.namespace],
+    ['Cluster', status.clusterName],
+    [
+      'Labels',
+      Object.entries(status.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '<none>',
+    ],
+    [
+      'Credentials',
+      !credentials
+        ? '<unknown>'
+        : credentials.kind === 'secret'
+          ? `Secret ${credentials.namespace}/${credentials.name}, key ${credentials.key}`
+          : `kubeconfig file ${credentials.path}${credentials.context ? `, context ${credentials.context}` : ''}`,
+    ],
+    ['Ready', paintPhase(status.ready ? 'Ready' : 'NotReady')],
+    ['Message', status.message],
+    ['Server version', status.serverVersion ?? '<unknown>'],
+    ['Last check', status.lastCheckAt ? `${age(status.lastCheckAt)} ago` : 'never'],
+    ['Used by', users.sort().join(', ') || '<no Integration>'],
+    ['History', workflowUrl(handle.workflowId)],
+  ]);
+}
