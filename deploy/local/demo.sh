@@ -66,7 +66,9 @@ cat <<EOT
 
 ksit is running. Temporal Web UI: http://127.0.0.1:8233 (filter: KsitKind = 'integration')
 Next:
-  node dist/client/cli.js get integrations -o json
+  alias ksit='node dist/client/cli.js'
+  ksit describe integration argocd                                                  # components, transitions, UI link
+  ksit get integrations --watch                                                     # every change as it happens
   deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server crashloop   # watch it go Degraded
   deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server clear       # and come back
   deploy/local/demo.sh down                                                        # remove everything
