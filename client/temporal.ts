@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { cliDataConverter } from './codec.js';
 import { EXIT, KsitError } from './errors.js';
 
 /** The worker task queue that `ksit apply` starts workflows on (--task-queue / KSIT_TASK_QUEUE). */
@@ -43,9 +44,10 @@ export function resolveConnection(): ConnectionTarget {
 /** Connects to Temporal (see resolveConnection); an unreachable server is one line and exit code 3. */
 export async function connectTemporal(): Promise<Client> {
   const { address, namespace, options } = resolveConnection();
+  const dataConverter = cliDataConverter();
   try {
     const connection = await Connection.connect({ ...options, address, connectTimeout: '5s' });
-    return new Client({ connection, namespace });
+    return new Client({ connection, namespace, dataConverter });
   } catch (err) {
     throw new KsitError(
       `cannot reach the Temporal server at ${address} (${(err as Error).message.split('\n')[0]}); ` +

@@ -7,6 +7,7 @@ import { createActivities } from '../../../activities/index.js';
 import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
+import { codecFromEnv } from '../../../shared/codec/data-converter.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
 import type {
   CredentialRef,
@@ -41,6 +42,8 @@ export interface KsitOptions {
   controlKubeconfig?: string;
   /** How often cached credentials are re-read (default 30 s). */
   credentialRecheckMs?: number;
+  /** Where the payload codec's key comes from (KSIT_CODEC_KEY / _FILE); default this process's environment. */
+  codecEnv?: NodeJS.ProcessEnv;
 }
 
 export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness> {
@@ -56,14 +59,17 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     // installed by another test file in this jest worker
   }
   let control: ReturnType<typeof controlClusterCore> | undefined;
+  const { dataConverter } = codecFromEnv(options.codecEnv);
   const client = new Client({
     connection: await Connection.connect({ address: env.temporalAddress }),
     namespace: env.temporalNamespace,
+    dataConverter,
   });
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address: env.temporalAddress }),
     namespace: env.temporalNamespace,
     taskQueue,
+    dataConverter,
     workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
     activities: createActivities({
       clients: new ClusterClients(() => {
