@@ -1,5 +1,6 @@
 // One error type and one printer for the whole CLI: every command throws KsitError (or lets something unexpected
 // escape), and cli.ts hands it to handleError, which prints what the user can act on and returns the exit code.
+import { PayloadDecryptionError } from '../shared/codec/encryption-codec.js';
 import { formatProblem, type SpecProblem } from '../shared/spec/index.js';
 
 /** Exit codes: 3 = the Temporal server did not answer; 4 = a wait (apply --wait, delete) ran out of time. */
@@ -42,6 +43,11 @@ export function handleError(error: unknown, stderr: Writer = process.stderr): nu
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
+  // History written with a codec key this CLI lacks: a configuration problem, not a bug.
+  if (error instanceof PayloadDecryptionError) {
+    stderr.write(`ksit: ${message}\n`);
+    return EXIT.failure;
+  }
   stderr.write(`ksit: unexpected error: ${message}\n`);
   stderr.write(
     debug && error instanceof Error && error.stack

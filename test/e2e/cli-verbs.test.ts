@@ -2,7 +2,7 @@
 // order a user meets them: preflight, apply --wait, get (-o yaml, --watch), describe, pause/resume, reinstall,
 // delete --uninstall, delete target; and the error paths: unknown names, a --wait that times out (exit 4), an
 // unknown connection profile. One Integration on two clusters carries the whole file.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -34,7 +34,7 @@ afterAll(async () => {
       .terminate('test over')
       .catch(() => undefined);
   await ksit?.stop();
-});
+}, 120_000);
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [join(repoRoot, 'dist/client/cli.js'), ...args], {
@@ -92,15 +92,22 @@ test('preflight prints a checklist for targets in the file and changes nothing',
   const listed = JSON.parse((await cli(['get', 'targets', '-o', 'json'])).stdout) as { name: string }[];
   expect(listed.map((t) => t.name)).not.toContain(targets[0]);
 
+  // A kubeconfig that exists (validation checks that) but points at a port nothing listens on.
+  const c = ksit.env.clusters[0]!;
+  const kubeconfig = (await readFile(c.kubeconfig, 'utf8')).replace(
+    /server: https:\/\/127\.0\.0\.1:\d+/,
+    'server: https://127.0.0.1:9',
+  );
+  const deadConfig = await file('dead-kubeconfig', kubeconfig);
   const broken = await file(
     'broken.yaml',
-    targetYaml(targets[0], 0).replace(/kubeconfigFile: \S+/, 'kubeconfigFile: /nonexistent/kubeconfig') +
+    targetYaml(targets[0], 0).replace(/kubeconfigFile: \S+/, `kubeconfigFile: ${deadConfig}`) +
       '---\n' +
       integrationYaml(name).replace(`, ${targets[1]}`, ''),
   );
   const bad = await cli(['preflight', '-f', broken]);
   expect(bad.exitCode).toBe(1);
-  expect(bad.stdout).toMatch(new RegExp(`${targets[0]}\\n    \\[FAIL\\] cluster: .*/nonexistent/kubeconfig`));
+  expect(bad.stdout).toMatch(new RegExp(`${targets[0]}\\n    \\[FAIL\\] cluster: .*127\\.0\\.0\\.1:9`));
   expect(bad.stdout).toContain('not ready: fix the failed checks above');
 }, 180_000);
 
