@@ -36,7 +36,8 @@ test('/healthz, /readyz and /metrics of a real worker follow a fault and its rep
   const { until } = await ksit.integration(spec);
   await until('Running', (s) => s.phase === 'Running');
 
-  const pair = { namespace: spec.namespace, integration: spec.name, cluster: target.name, type: 'istio' };
+  const ids = { namespace: spec.namespace, integration: spec.name, cluster: target.name };
+  const pair = { ...ids, type: 'istio' };
   const w = worker;
   const scrapeUntil = (what: string, pred: (text: string) => boolean, timeoutMs = 90_000) =>
     waitFor(
@@ -56,7 +57,7 @@ test('/healthz, /readyz and /metrics of a real worker follow a fault and its rep
   );
   expect(phase(running, 'Degraded')).toBe(0);
   expect(sample(running, 'ksit_cluster_reachable', { cluster: target.name })).toBe(1);
-  expect(sample(running, 'ksit_installs_total', { ...pair, method: 'helm', result: 'success' })).toBe(1);
+  expect(sample(running, 'ksit_installs_total', { ...ids, method: 'helm', result: 'success' })).toBe(1);
   expect(
     sample(running, 'ksit_health_check_duration_seconds_count', { cluster: target.name, result: 'healthy' }),
   ).toBeGreaterThan(0);
