@@ -26,8 +26,9 @@ export function httpStatus(err: unknown): number | undefined {
 
 function networkCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    const { code, address, port } = e as { code?: unknown; address?: unknown; port?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code))
+      return typeof address === 'string' ? `${code} ${address}${port ? `:${String(port)}` : ''}` : code;
     const name = (e as { name?: unknown }).name;
     if (name === 'TimeoutError' || name === 'AbortError') return 'TIMEOUT';
   }
@@ -58,8 +59,17 @@ export function classifyKubeError(err: unknown, cluster: string, what: string): 
       FailureType.Forbidden,
     );
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return ApplicationFailure.retryable(`cluster ${cluster}: ${what} failed: ${apiMessage(err) || message}`);
+  return ApplicationFailure.retryable(`cluster ${cluster}: ${what} failed: ${apiMessage(err) || messageChain(err)}`);
+}
+
+/** "fetch failed: bad port": undici puts the useful part of its errors in `cause`. */
+function messageChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !parts.includes(message)) parts.push(message);
+  }
+  return parts.join(': ');
 }
 
 function apiMessage(err: unknown): string {

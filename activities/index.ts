@@ -1,6 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { CredentialRef, HealthReport, InstallSpec, ComponentRef, TargetSpec } from '../shared/types.js';
+import type {
+  ClusterPhase,
+  CredentialRef,
+  HealthReport,
+  InstallSpec,
+  ComponentRef,
+  TargetSpec,
+} from '../shared/types.js';
 import { classifyKubeError } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import type { HelmRunner } from './helm/helm-runner.js';
@@ -12,7 +19,7 @@ import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
 import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
 import { probeTarget, resolveTargets, type ResolveTargetsInput } from './targets.js';
-import { watchHealth, type CheckListener, type WatchHealthInput } from './watch-health.js';
+import { watchHealth, type CheckListener, type PairRef, type WatchHealthInput } from './watch-health.js';
 
 export interface ActivityDeps {
   clients: ClusterClients;
@@ -20,8 +27,32 @@ export interface ActivityDeps {
   /** Needed only by resolveTargets (targets are workflows; their specs live in Temporal). */
   temporal?: Client;
   onCheck?: CheckListener;
-  onInstall?: (event: { cluster: string; method: string; ok: boolean; durationMs: number }) => void;
+  onInstall?: (event: InstallEvent) => void;
+  onPair?: PairListener;
+  /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
+  workerShutdown?: AbortSignal;
 }
+
+export interface InstallEvent {
+  cluster: string;
+  pair?: PairRef;
+  method: string;
+  ok: boolean;
+  durationMs: number;
+}
+
+/**
+ * An activity that stands for a pair (a health watch, an install) started or ended on this worker: while one runs,
+ * this worker is the one that knows the pair's phase. `returned` means the workflow goes on with its next step
+ * (usually at once), `stopped` that the activity failed or was cancelled (deleted, paused, handed to another worker).
+ */
+export interface PairEvent {
+  pair: PairRef;
+  phase?: ClusterPhase;
+  state: 'started' | 'returned' | 'stopped';
+}
+
+export type PairListener = (event: PairEvent) => void;
 
 /** Identifies the cluster an activity works on: a name for messages and a reference to its credentials. */
 export interface ClusterInput {
@@ -43,6 +74,9 @@ export interface ObserveToolResult {
 export interface InstallToolInput extends ClusterInput {
   namespace: string;
   install: InstallSpec;
+  /** For the worker's metrics: which Integration on which cluster, and its phase (Installing) meanwhile. */
+  pair?: PairRef;
+  phase?: ClusterPhase;
 }
 
 /**
@@ -51,6 +85,21 @@ export interface InstallToolInput extends ClusterInput {
  */
 export function createActivities(deps: ActivityDeps) {
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
+
+  /** Runs `fn` between the pair's started and returned/stopped events (when the input names a pair). */
+  async function asPair<T>(input: { pair?: PairRef; phase?: ClusterPhase }, fn: () => Promise<T>): Promise<T> {
+    const { pair, phase } = input;
+    if (!pair || !deps.onPair) return fn();
+    deps.onPair({ pair, phase, state: 'started' });
+    let state: PairEvent['state'] = 'stopped';
+    try {
+      const result = await fn();
+      state = 'returned';
+      return result;
+    } finally {
+      deps.onPair({ pair, phase, state });
+    }
+  }
 
   return {
     async preflightCluster(input: ClusterInput & PreflightInput): Promise<PreflightResult> {
@@ -70,30 +119,8 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async installTool(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
-      const client = await clientFor(input);
-      const started = Date.now();
-      let ok = false;
-      try {
-        if (input.install.method === 'helm') {
-          const r = await installChart(client, deps.helm, input.cluster, input.namespace, input.install);
-          ok = true;
-          return {
-            detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
-            recovered: r.recovered,
-          };
-        }
-        const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
-        ok = true;
-        return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
-      } finally {
-        deps.onInstall?.({
-          cluster: input.cluster,
-          method: input.install.method,
-          ok,
-          durationMs: Date.now() - started,
-        });
-      }
+    installTool(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+      return asPair(input, () => install(input));
     },
 
     async uninstallTool(input: InstallToolInput): Promise<{ removed: boolean }> {
@@ -105,8 +132,8 @@ export function createActivities(deps: ActivityDeps) {
       return deleteManifest(client, input.cluster, input.namespace, input.install.source);
     },
 
-    async watchHealth(input: WatchHealthInput) {
-      return watchHealth(deps.clients, input, deps.onCheck);
+    watchHealth(input: WatchHealthInput) {
+      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown));
     },
 
     async probeTarget(target: TargetSpec) {
@@ -118,6 +145,33 @@ export function createActivities(deps: ActivityDeps) {
       return resolveTargets(deps.temporal, input);
     },
   };
+
+  async function install(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+    const client = await clientFor(input);
+    const started = Date.now();
+    let ok = false;
+    try {
+      if (input.install.method === 'helm') {
+        const r = await installChart(client, deps.helm, input.cluster, input.namespace, input.install);
+        ok = true;
+        return {
+          detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
+          recovered: r.recovered,
+        };
+      }
+      const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
+      ok = true;
+      return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
+    } finally {
+      deps.onInstall?.({
+        cluster: input.cluster,
+        pair: input.pair,
+        method: input.install.method,
+        ok,
+        durationMs: Date.now() - started,
+      });
+    }
+  }
 }
 
 export type Activities = ReturnType<typeof createActivities>;

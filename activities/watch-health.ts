@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
+import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import { readReleaseState } from './helm/release-state.js';
@@ -23,6 +23,18 @@ export interface WatchHealthInput {
   returnAfterUnhealthyChecks?: number;
   /** How long checks must keep failing before the cluster counts as Unreachable. */
   unreachableAfterMs: number;
+  /** Which Integration on which cluster this watch is for: the labels of the worker's metrics. */
+  pair?: PairRef;
+  /** The phase the workflow had recorded when it started this watch; unchanged for as long as the watch runs. */
+  phase?: ClusterPhase;
+}
+
+/** One Integration on one cluster, as the worker's metrics label it (`cluster` is the IntegrationTarget's name). */
+export interface PairRef {
+  namespace: string;
+  integration: string;
+  type: string;
+  cluster: string;
 }
 
 export type Observation =
@@ -36,8 +48,23 @@ export interface WatchHealthResult {
   at: number;
 }
 
+export interface CheckEvent {
+  cluster: string;
+  pair?: PairRef;
+  /** Known once observed; undefined while API failures have not yet lasted long enough to count as Unreachable. */
+  healthy: boolean | undefined;
+  /** The cluster's API answered this check. */
+  reachable: boolean;
+  /** The watch now reports the cluster Unreachable (the failures lasted `unreachableAfterMs`). */
+  unreachable: boolean;
+  durationMs: number;
+  /** When the check was due and when it started (epoch ms): their difference is how far behind the worker is. */
+  scheduledAt: number;
+  startedAt: number;
+}
+
 export interface CheckListener {
-  (event: { cluster: string; healthy: boolean | undefined; durationMs: number; scheduledAt: number }): void;
+  (event: CheckEvent): void;
 }
 
 /** A stable string for "did anything the user would care about change". */
@@ -56,16 +83,20 @@ export async function watchHealth(
   clients: ClusterClients,
   input: WatchHealthInput,
   onCheck?: CheckListener,
+  workerShutdown?: AbortSignal,
 ): Promise<WatchHealthResult> {
   const ctx = Context.current();
+  const stop = workerShutdown ? AbortSignal.any([ctx.cancellationSignal, workerShutdown]) : ctx.cancellationSignal;
   let checks = 0;
   let consecutiveUnhealthy = 0;
   let failingSince: number | undefined;
   let nextAt = Date.now();
   for (;;) {
+    if (workerShutdown?.aborted) throw handBack();
     const scheduledAt = nextAt;
     const started = Date.now();
     let observation: Observation | undefined;
+    let reachable = true;
     try {
       observation = await observe(clients, input);
       failingSince = undefined;
@@ -73,6 +104,7 @@ export async function watchHealth(
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
       if (!(err instanceof ApplicationFailure) && !isUnreachable(err))
         throw classifyKubeError(err, input.cluster, 'checking health');
+      reachable = false;
       failingSince ??= started;
       if (Date.now() - failingSince >= input.unreachableAfterMs) {
         const since = Math.round((Date.now() - failingSince) / 1000);
@@ -85,9 +117,13 @@ export async function watchHealth(
     checks++;
     onCheck?.({
       cluster: input.cluster,
+      pair: input.pair,
       healthy: observation?.kind === 'health' ? observation.report.healthy : undefined,
+      reachable,
+      unreachable: observation?.kind === 'unreachable',
       durationMs: Date.now() - started,
       scheduledAt,
+      startedAt: started,
     });
     if (observation) {
       const signature = signatureOf(observation);
@@ -106,15 +142,32 @@ export async function watchHealth(
     // While failing, retry sooner so a blip clears quickly and a real outage is reported on time.
     const step = failingSince !== undefined ? Math.min(input.intervalMs, 5_000) : input.intervalMs;
     nextAt = Math.max(Date.now(), scheduledAt + step);
-    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks);
+    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks, stop);
   }
 }
 
-/** Sleeps in short naps, heartbeating between them, so a pause or cancel reaches the activity within seconds. */
-async function napUntil(until: number, checks: number): Promise<void> {
+/**
+ * The worker is shutting down: this watch could run for an hour more, far beyond any shutdown grace period, so it
+ * fails its attempt at once with a retryable failure and the server gives the retry to another worker right away
+ * (waiting for the SDK's own cancellation would hold the shutdown for the whole grace period, and a killed worker's
+ * watch would only move after the heartbeat timeout). The workflow sees this type only if every attempt ends so.
+ */
+function handBack(): ApplicationFailure {
+  return ApplicationFailure.retryable(
+    'the worker is shutting down; the health watch continues on another worker',
+    FailureType.WorkerShutdown,
+  );
+}
+
+/**
+ * Sleeps in short naps, heartbeating between them, so a pause or cancel reaches the activity within seconds and a
+ * worker shutdown at once.
+ */
+async function napUntil(until: number, checks: number, stop: AbortSignal): Promise<void> {
   const ctx = Context.current();
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
-    await sleep(Math.min(left, 5_000), undefined, { signal: ctx.cancellationSignal }).catch(() => {
+    await sleep(Math.min(left, 5_000), undefined, { signal: stop }).catch(() => {
+      if (!ctx.cancellationSignal.aborted) throw handBack();
       throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     });
     ctx.heartbeat({ checks });

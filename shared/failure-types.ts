@@ -10,4 +10,6 @@ export const FailureType = {
   InstallRejected: 'InstallRejected',
   /** A Helm run failed in a way that may pass on another attempt. */
   HelmFailed: 'HelmFailed',
+  /** The worker running a health watch is shutting down: the watch is retried on another worker at once. */
+  WorkerShutdown: 'WorkerShutdown',
 } as const;

@@ -12,6 +12,19 @@ const schema = z.object({
   /** Health watches are long-running activities: one slot per monitored (integration, cluster) pair. */
   KSIT_MAX_ACTIVITIES: z.coerce.number().int().positive().default(2_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
+  KSIT_HTTP_PORT: z.coerce
+    .number({ error: 'must be a port number (0 picks a free one)' })
+    .int('must be a whole port number')
+    .min(0, 'must be 0..65535')
+    .max(65_535, 'must be 0..65535')
+    .default(9_464),
+  KSIT_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /** On SIGTERM/SIGINT: how long running activities (installs, checks) may take to finish before they are cancelled. */
+  KSIT_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(0, 'must be 0 or more')
+    .default(30),
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

@@ -1,19 +1,67 @@
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createHelmRunner } from '../activities/helm/helm-runner.js';
 import { ClusterClients } from '../activities/kube/cluster-clients.js';
 import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
+import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
+import { PairSeries } from './metrics/pair-series.js';
+import { createKsitMetrics } from './metrics/registry.js';
+import { freeLoopbackPort, temporalMetricsReader } from './metrics/temporal-metrics.js';
 
-// The worker process: polls the task queue, runs the workflows (deterministic) and the activities (all I/O).
+// The worker process: polls the task queue, runs the workflows (deterministic) and the activities (all I/O), and
+// serves /healthz, /readyz and /metrics.
 const config = loadWorkerConfig();
 const log = createLogger(config.LOG_LEVEL);
 const { dataConverter, keyIds } = codecFromEnv();
 if (keyIds) log.info({ keyIds }, 'payload codec on: history is encrypted');
 else log.warn('payload codec off (set KSIT_CODEC_KEY or KSIT_CODEC_KEY_FILE): Helm values are readable in history');
+const graceMs = config.KSIT_SHUTDOWN_GRACE_SECONDS * 1000;
+
+const metrics = createKsitMetrics({ processMetrics: true });
+metrics.workerInfo.set({ version: packageVersion(), task_queue: config.KSIT_TASK_QUEUE }, 1);
+const series = new PairSeries(metrics);
+
+// The SDK's runtime metrics are exported by Core on a loopback port of their own and appended to our /metrics.
+const temporalMetricsPort = await freeLoopbackPort();
+const runtime = Runtime.install({
+  telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${temporalMetricsPort}` } } },
+});
+
+// The Runtime turns SIGTERM/SIGINT into worker.shutdown(): polling stops and running activities get the grace
+// period. Health watches would use all of it (they run for up to an hour), so they hear of it at once through this
+// signal and hand their work to another worker.
+const shuttingDown = new AbortController();
+for (const signal of runtime.options.shutdownSignals) {
+  process.once(signal, () => {
+    log.info({ signal, graceSeconds: config.KSIT_SHUTDOWN_GRACE_SECONDS }, 'shutting down');
+    shuttingDown.abort();
+  });
+}
+
+// Set once the worker exists; the HTTP endpoint answers (not ready) before that.
+const started: { worker?: Worker } = {};
+function readiness(): Readiness {
+  const { worker } = started;
+  const state = worker?.getState();
+  if (shuttingDown.signal.aborted) return { ready: false, reason: `shutting down (worker ${state ?? 'not started'})` };
+  if (!worker) return { ready: false, reason: 'starting: connecting to Temporal' };
+  if (state !== 'RUNNING') return { ready: false, reason: `worker is ${state}` };
+  return { ready: true, reason: `polling task queue ${config.KSIT_TASK_QUEUE}` };
+}
+
+const http = await startHttpServer({
+  host: config.KSIT_HTTP_HOST,
+  port: config.KSIT_HTTP_PORT,
+  registry: metrics.registry,
+  readiness,
+  extraMetrics: temporalMetricsReader(temporalMetricsPort, log),
+  log,
+});
 
 let control: ReturnType<typeof controlClusterCore> | undefined;
 const clients = new ClusterClients(() => (control ??= controlClusterCore(config.KSIT_CONTROL_KUBECONFIG)));
@@ -24,7 +72,7 @@ const client = new Client({
   namespace: config.TEMPORAL_NAMESPACE,
   dataConverter,
 });
-const worker = await Worker.create({
+const worker = (started.worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.KSIT_TASK_QUEUE,
@@ -34,14 +82,48 @@ const worker = await Worker.create({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
     temporal: client,
-    onCheck: (e) => log.debug({ cluster: e.cluster, healthy: e.healthy, ms: e.durationMs }, 'health check'),
-    onInstall: (e) => log.info({ cluster: e.cluster, method: e.method, ok: e.ok, ms: e.durationMs }, 'install'),
+    onCheck: (e) => {
+      series.onCheck(e);
+      log.debug({ cluster: e.cluster, healthy: e.healthy, ms: e.durationMs }, 'health check');
+    },
+    onInstall: (e) => {
+      series.onInstall(e);
+      log.info({ cluster: e.cluster, method: e.method, ok: e.ok, ms: e.durationMs }, 'install');
+    },
+    onPair: series.onPair,
+    workerShutdown: shuttingDown.signal,
   }),
   maxConcurrentActivityTaskExecutions: config.KSIT_MAX_ACTIVITIES,
-});
+  // After the grace period the SDK cancels what still runs; a cancelled attempt counts as failed, so the server
+  // retries it on another worker at once. The force time bounds a shutdown that hangs anyway.
+  shutdownGraceTime: graceMs,
+  shutdownForceTime: graceMs + 15_000,
+}));
 
-// SIGTERM/SIGINT: the SDK stops polling and lets in-flight activities finish or hand back (heartbeat timeout).
-log.info({ address: config.TEMPORAL_ADDRESS, taskQueue: config.KSIT_TASK_QUEUE }, 'ksit worker started');
-await worker.run();
-log.info('ksit worker stopped');
-await connection.close();
+log.info(
+  { address: config.TEMPORAL_ADDRESS, taskQueue: config.KSIT_TASK_QUEUE, httpPort: http.port },
+  'ksit worker started',
+);
+let exitCode = 0;
+try {
+  await worker.run();
+  log.info('ksit worker stopped');
+} catch (err) {
+  log.error({ err }, 'ksit worker failed');
+  exitCode = 1;
+}
+await http.close();
+await connection.close().catch(() => undefined);
+await client.connection.close().catch(() => undefined);
+process.exit(exitCode);
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ClusterPhase, ClusterStatus, ComponentHealth, IntegrationSpec, TargetSpec } from '../shared/types.js';
-import type { WatchHealthResult } from '../activities/watch-health.js';
+import type { PairRef, WatchHealthResult } from '../activities/watch-health.js';
 import {
   clusterDeleteSignal,
   clusterPauseSignal,
@@ -98,6 +98,11 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   });
 
   const ids = { cluster: target.clusterName, credentials: target.credentials };
+  /** Labels for the worker's metrics, and the phase it exports while the activity runs (inputs only: no commands). */
+  const metricsOf = (): { pair: PairRef; phase: ClusterPhase } => ({
+    pair: { namespace: spec.namespace, integration: spec.name, type: spec.type, cluster },
+    phase: s.status.phase,
+  });
   const parent = getExternalWorkflowHandle(input.integrationWorkflowId);
 
   async function report(phase: ClusterPhase, message: string, components?: ComponentHealth[], removed = false) {
@@ -241,7 +246,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     await report('Installing', `installing ${what} (${s.installReason ?? 'install'})`);
     s.reinstallRequested = false;
     const result = await interruptible(() =>
-      installActivities(install).installTool({ ...ids, namespace: spec.toolNamespace, install }),
+      installActivities(install).installTool({ ...ids, namespace: spec.toolNamespace, install, ...metricsOf() }),
     );
     if (!result) return;
     s.graceUntil = Date.now() + spec.gracePeriodMs;
@@ -273,6 +278,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
         lastSignature: s.lastSignature,
         returnAfterUnhealthyChecks: install && !inGrace ? reinstallAfter : undefined,
         unreachableAfterMs: Math.max(10_000, Math.min(spec.healthCheckIntervalMs, 60_000)),
+        ...metricsOf(),
       }),
     );
     if (!result) return;
@@ -333,6 +339,9 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     const cause = err instanceof ActivityFailure ? err.cause : err;
     const type = cause instanceof ApplicationFailure ? cause.type : undefined;
     const message = cause instanceof Error ? cause.message : String(cause);
+    // Every attempt of a health watch landed on workers that were shutting down: nothing is wrong with the tool or
+    // the cluster, so start a fresh watch (a new retry budget) without reporting anything.
+    if (type === FailureType.WorkerShutdown) return;
     if (type === FailureType.Unreachable || type === undefined || type === FailureType.HelmFailed) {
       // Transient: retries ran out for now. Not a tool failure; look again after one interval.
       await report('Unreachable', message);

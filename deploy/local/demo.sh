@@ -38,7 +38,7 @@ log "kubeconfig Secrets for cluster-1 and cluster-2 stored in ksit-control/ksit-
 pid=$(cat "$KSIT_HOME/worker.pid" 2>/dev/null || true)
 if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
   mkdir -p "$KSIT_HOME/logs"
-  KSIT_CONTROL_KUBECONFIG=$control KSIT_HELM_BINARY=$bin/helm KSIT_HELM_HOME=$KSIT_HOME/helm \
+  KSIT_CONTROL_KUBECONFIG=$control KSIT_HELM_BINARY=$bin/helm KSIT_HELM_HOME=$KSIT_HOME/helm KSIT_HTTP_HOST=127.0.0.1 \
     nohup node dist/workers/main.js >>"$KSIT_HOME/logs/worker.log" 2>&1 &
   echo $! >"$KSIT_HOME/worker.pid"
   log "worker started (pid $!, log $KSIT_HOME/logs/worker.log)"

@@ -3,6 +3,7 @@
 // delete --uninstall, delete target; and the error paths: unknown names, a --wait that times out (exit 4), an
 // unknown connection profile. One Integration on two clusters carries the whole file.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -71,6 +72,18 @@ spec:
 `;
 }
 
+/** A loopback port that was free a moment ago: nothing listens there. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function file(fileName: string, text: string): Promise<string> {
   const path = join(dir, fileName);
   await writeFile(path, text);
@@ -94,20 +107,24 @@ test('preflight prints a checklist for targets in the file and changes nothing',
 
   // A kubeconfig that exists (validation checks that) but points at a port nothing listens on.
   const c = ksit.env.clusters[0]!;
+  const closedPort = await freePort();
   const kubeconfig = (await readFile(c.kubeconfig, 'utf8')).replace(
     /server: https:\/\/127\.0\.0\.1:\d+/,
-    'server: https://127.0.0.1:9',
+    `server: https://127.0.0.1:${closedPort}`,
   );
   const deadConfig = await file('dead-kubeconfig', kubeconfig);
   const broken = await file(
     'broken.yaml',
-    targetYaml(targets[0], 0).replace(/kubeconfigFile: \S+/, `kubeconfigFile: ${deadConfig}`) +
+    targetYaml(targets[0], 0).replace(/kubeconfigFile: [^,}]+/, `kubeconfigFile: ${deadConfig}`) +
       '---\n' +
       integrationYaml(name).replace(`, ${targets[1]}`, ''),
   );
   const bad = await cli(['preflight', '-f', broken]);
+  expect(bad.stderr).toBe('');
   expect(bad.exitCode).toBe(1);
-  expect(bad.stdout).toMatch(new RegExp(`${targets[0]}\\n    \\[FAIL\\] cluster: .*127\\.0\\.0\\.1:9`));
+  expect(bad.stdout).toMatch(
+    new RegExp(`${targets[0]}\\n    \\[FAIL\\] cluster: .*unreachable.*ECONNREFUSED 127\\.0\\.0\\.1:${closedPort}`),
+  );
   expect(bad.stdout).toContain('not ready: fix the failed checks above');
 }, 180_000);
 

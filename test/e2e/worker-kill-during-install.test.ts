@@ -30,6 +30,8 @@ function startWorker(): ChildProcess {
       KSIT_HELM_BINARY: join(env.binDir, 'helm'),
       KSIT_HELM_HOME: join(env.ksitHome, `helm-${run}`),
       LOG_LEVEL: 'warn',
+      // The replacement starts while the killed one may still hold its port: let each pick a free one.
+      KSIT_HTTP_PORT: '0',
     },
   });
 }

@@ -44,6 +44,8 @@ export interface KsitOptions {
   credentialRecheckMs?: number;
   /** Where the payload codec's key comes from (KSIT_CODEC_KEY / _FILE); default this process's environment. */
   codecEnv?: NodeJS.ProcessEnv;
+  /** false: run no worker in this process; the test starts worker processes on `taskQueue` (worker-process.ts). */
+  inProcessWorker?: boolean;
 }
 
 export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness> {
@@ -65,23 +67,27 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     namespace: env.temporalNamespace,
     dataConverter,
   });
-  const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: env.temporalAddress }),
-    namespace: env.temporalNamespace,
-    taskQueue,
-    dataConverter,
-    workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
-    activities: createActivities({
-      clients: new ClusterClients(() => {
-        if (!options.controlKubeconfig) throw new Error('this test has no control cluster for kubeconfig Secrets');
-        return (control ??= controlClusterCore(options.controlKubeconfig));
-      }, options.credentialRecheckMs),
-      helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
-      temporal: client,
-    }),
-    maxHeartbeatThrottleInterval: '2s',
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await Worker.create({
+          connection: await NativeConnection.connect({ address: env.temporalAddress }),
+          namespace: env.temporalNamespace,
+          taskQueue,
+          dataConverter,
+          workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
+          activities: createActivities({
+            clients: new ClusterClients(() => {
+              if (!options.controlKubeconfig)
+                throw new Error('this test has no control cluster for kubeconfig Secrets');
+              return (control ??= controlClusterCore(options.controlKubeconfig));
+            }, options.credentialRecheckMs),
+            helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
+            temporal: client,
+          }),
+          maxHeartbeatThrottleInterval: '2s',
+        });
+  const running = worker?.run();
   const started: string[] = [];
 
   return {
@@ -151,7 +157,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
           .getHandle(id)
           .terminate('test over')
           .catch(() => undefined);
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await client.connection.close();
     },
