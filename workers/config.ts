@@ -4,6 +4,20 @@ import { z } from 'zod';
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  // Temporal connection security, under the names of Temporal's own environment configuration (the CLI's too).
+  /** Sent as `Authorization: Bearer ...` (e.g. Temporal Cloud API keys); turns TLS on unless TEMPORAL_TLS=false. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** TLS to the frontend without client certificates; implied by any TLS setting below or by an API key. */
+  TEMPORAL_TLS: z.stringbool().optional(),
+  /** mTLS: the client certificate and key, PEM files (a mounted Secret); both or neither. */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  /** CA bundle that signed the server's certificate, when the system's roots do not. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  /** Overrides the name the server's certificate is checked against (SNI), e.g. behind a proxy. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A workflow bundle prebuilt by workers/bundle-workflows.ts (the image has one); unset: bundle at start. */
+  KSIT_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   KSIT_TASK_QUEUE: z.string().default('ksit'),
   /** Kubeconfig of the control cluster holding the targets' kubeconfig Secrets; in a pod, the service account. */
   KSIT_CONTROL_KUBECONFIG: z.string().optional(),

@@ -12,6 +12,8 @@ import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { PairSeries } from './metrics/pair-series.js';
 import { createKsitMetrics } from './metrics/registry.js';
 import { freeLoopbackPort, temporalMetricsReader } from './metrics/temporal-metrics.js';
+import { temporalConnectionOptions } from './temporal-connection.js';
+import { workflowSource } from './workflow-source.js';
 
 // The worker process: polls the task queue, runs the workflows (deterministic) and the activities (all I/O), and
 // serves /healthz, /readyz and /metrics.
@@ -66,9 +68,10 @@ const http = await startHttpServer({
 let control: ReturnType<typeof controlClusterCore> | undefined;
 const clients = new ClusterClients(() => (control ??= controlClusterCore(config.KSIT_CONTROL_KUBECONFIG)));
 
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = await temporalConnectionOptions(config);
+const connection = await NativeConnection.connect(temporal);
 const client = new Client({
-  connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
+  connection: await Connection.connect(temporal),
   namespace: config.TEMPORAL_NAMESPACE,
   dataConverter,
 });
@@ -77,7 +80,7 @@ const worker = (started.worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.KSIT_TASK_QUEUE,
   dataConverter,
-  workflowsPath: new URL('../workflows/index.js', import.meta.url).pathname,
+  ...workflowSource(config.KSIT_WORKFLOW_BUNDLE),
   activities: createActivities({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
@@ -101,7 +104,13 @@ const worker = (started.worker = await Worker.create({
 }));
 
 log.info(
-  { address: config.TEMPORAL_ADDRESS, taskQueue: config.KSIT_TASK_QUEUE, httpPort: http.port },
+  {
+    address: config.TEMPORAL_ADDRESS,
+    tls: !!temporal.tls,
+    taskQueue: config.KSIT_TASK_QUEUE,
+    bundle: config.KSIT_WORKFLOW_BUNDLE,
+    httpPort: http.port,
+  },
   'ksit worker started',
 );
 let exitCode = 0;

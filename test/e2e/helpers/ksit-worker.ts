@@ -26,7 +26,7 @@ export interface KsitHarness {
   client: Client;
   run: string;
   taskQueue: string;
-  target(cluster: string, credentials?: CredentialRef): Promise<TargetSpec>;
+  target(cluster: string, credentials?: CredentialRef, name?: string): Promise<TargetSpec>;
   integration(spec: IntegrationSpec): Promise<IntegrationHandle>;
   spec(type: ToolId, clusters: TargetSpec[], overrides?: Partial<IntegrationSpec>): IntegrationSpec;
   stop(): Promise<void>;
@@ -95,11 +95,11 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     client,
     run,
     taskQueue,
-    async target(cluster, credentials) {
+    async target(cluster, credentials, name) {
       const c = env.clusters.find((x) => x.name === cluster);
       if (!c) throw new Error(`no local cluster ${cluster}`);
       const target: TargetSpec = {
-        name: `${cluster}-${run}`,
+        name: name ?? `${cluster}-${run}`,
         namespace: 'ksit-system',
         clusterName: cluster,
         labels: { run },

@@ -1,0 +1,14 @@
+// Prebuilds the workflow bundle for the worker image: `node dist/workers/bundle-workflows.js [out-file]`
+// (default dist/workflow-bundle.js). The worker loads it when KSIT_WORKFLOW_BUNDLE names the file.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleOptions } from './workflow-source.js';
+
+const out = resolve(process.argv[2] ?? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url)));
+const started = Date.now();
+const { code } = await bundleWorkflowCode(bundleOptions());
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, code);
+console.log(`workflow bundle: ${out} (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)`);
