@@ -41,6 +41,8 @@ export interface KsitOptions {
   controlKubeconfig?: string;
   /** How often cached credentials are re-read (default 30 s). */
   credentialRecheckMs?: number;
+  /** false: no worker in this process; the test runs its own (e.g. startWorkerProcess) on `taskQueue`. */
+  inProcessWorker?: boolean;
 }
 
 export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness> {
@@ -60,22 +62,26 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     connection: await Connection.connect({ address: env.temporalAddress }),
     namespace: env.temporalNamespace,
   });
-  const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: env.temporalAddress }),
-    namespace: env.temporalNamespace,
-    taskQueue,
-    workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
-    activities: createActivities({
-      clients: new ClusterClients(() => {
-        if (!options.controlKubeconfig) throw new Error('this test has no control cluster for kubeconfig Secrets');
-        return (control ??= controlClusterCore(options.controlKubeconfig));
-      }, options.credentialRecheckMs),
-      helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
-      temporal: client,
-    }),
-    maxHeartbeatThrottleInterval: '2s',
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await Worker.create({
+          connection: await NativeConnection.connect({ address: env.temporalAddress }),
+          namespace: env.temporalNamespace,
+          taskQueue,
+          workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
+          activities: createActivities({
+            clients: new ClusterClients(() => {
+              if (!options.controlKubeconfig)
+                throw new Error('this test has no control cluster for kubeconfig Secrets');
+              return (control ??= controlClusterCore(options.controlKubeconfig));
+            }, options.credentialRecheckMs),
+            helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
+            temporal: client,
+          }),
+          maxHeartbeatThrottleInterval: '2s',
+        });
+  const running = worker?.run();
   const started: string[] = [];
 
   return {
@@ -145,7 +151,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
           .getHandle(id)
           .terminate('test over')
           .catch(() => undefined);
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await client.connection.close();
     },

@@ -1,0 +1,88 @@
+// Ten SIGKILLs of the worker's process group, each in the middle of a Helm install (the test chart's pre-install
+// hook keeps the release in pending-install for 15 s). Trials overlap on purpose: each kill also hits whatever
+// earlier installs are being retried. After each kill a new worker process starts. At the end every Integration
+// must be Running, with exactly one release in its namespace, deployed, and no release secret left in pending-*.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { execa } from 'execa';
+import type { TargetSpec } from '../../shared/types.js';
+import { getCluster, kubeClient, toolEnv, waitFor } from '../e2e/env/environment.js';
+import { type IntegrationHandle, type KsitHarness, startKsit, testChart } from '../e2e/helpers/ksit-worker.js';
+import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
+
+const TRIALS = Number(process.env.KSIT_FAULT_KILL_TRIALS ?? 10);
+const RELEASE = 'argocd';
+
+let ksit: KsitHarness;
+let worker: WorkerProcess | undefined;
+beforeAll(async () => {
+  ksit = await startKsit({ inProcessWorker: false });
+}, 120_000);
+afterAll(async () => {
+  await ksit?.stop();
+  worker?.kill();
+});
+
+/** Statuses of the Helm release secrets (one per revision) of the release in a namespace. */
+async function releaseSecrets(cluster: string, namespace: string): Promise<(string | undefined)[]> {
+  const list = await kubeClient(cluster).core.listNamespacedSecret({
+    namespace,
+    labelSelector: `owner=helm,name=${RELEASE}`,
+  });
+  return list.items.map((s) => s.metadata?.labels?.status);
+}
+
+/** `helm list -a` in the namespace: every release whatever its state, as Helm itself sees them. */
+async function helmList(cluster: string, namespace: string): Promise<{ name: string; status: string }[]> {
+  const { kubeconfig } = getCluster(cluster, ksit.env);
+  const { stdout } = await execa('helm', ['list', '-a', '-n', namespace, '-o', 'json', '--kubeconfig', kubeconfig], {
+    env: toolEnv(ksit.env),
+  });
+  return JSON.parse(stdout) as { name: string; status: string }[];
+}
+
+test(`${TRIALS} workers killed mid-install: every Integration ends Running with one deployed release`, async () => {
+  const targets: TargetSpec[] = [await ksit.target('cluster-1'), await ksit.target('cluster-2')];
+  const trials: { cluster: string; namespace: string; integration: IntegrationHandle; killedAfterMs: number }[] = [];
+  worker = startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
+  for (let k = 0; k < TRIALS; k++) {
+    const target = targets[k % targets.length]!;
+    const namespace = `argocd-kill-${ksit.run}-${k}`;
+    const spec = ksit.spec('argocd', [target], {
+      name: `kill-${ksit.run}-${k}`,
+      toolNamespace: namespace,
+      install: testChart(ksit.env, 'argo-cd', '5.51.6', RELEASE, { installHookSeconds: 15 }),
+    });
+    const t0 = Date.now();
+    const integration = await ksit.integration(spec);
+    await waitFor(
+      `trial ${k}: release in pending-install`,
+      async () =>
+        (await releaseSecrets(target.clusterName, namespace)).includes('pending-install') ? true : undefined,
+      { timeoutMs: 180_000, intervalMs: 200 },
+    );
+    worker.kill();
+    trials.push({ cluster: target.clusterName, namespace, integration, killedAfterMs: Date.now() - t0 });
+    worker = startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
+  }
+  console.log(`[faults] ${TRIALS} kills, each after ${trials.map((t) => t.killedAfterMs).join(', ')} ms`);
+
+  const t0 = Date.now();
+  for (const trial of trials) {
+    const running = await trial.integration.until('Running after the kills', (s) => s.phase === 'Running', 600_000);
+    const phases = running.clusters[0]?.transitions.map((t) => t.phase) ?? [];
+    expect(phases).not.toContain('Failed');
+  }
+  console.log(`[faults] all ${TRIALS} Running ${Math.round((Date.now() - t0) / 1000)} s after the last kill`);
+
+  for (const trial of trials) {
+    const secrets = await releaseSecrets(trial.cluster, trial.namespace);
+    expect({ namespace: trial.namespace, pending: secrets.filter((s) => s?.startsWith('pending-')) }).toEqual({
+      namespace: trial.namespace,
+      pending: [],
+    });
+    expect(secrets.filter((s) => s === 'deployed')).toHaveLength(1);
+    expect(await helmList(trial.cluster, trial.namespace)).toEqual([
+      expect.objectContaining({ name: RELEASE, status: 'deployed' }),
+    ]);
+  }
+}, 1_500_000);
