@@ -7,7 +7,7 @@ import { validateDocument, type ValidDocument } from './documents.js';
 import { resolveLocalPaths } from './local-paths.js';
 import { fieldPath, type SpecProblem } from './problems.js';
 import { expandSpecPaths, MAX_SPEC_FILE_BYTES, readSpecFile } from './read-spec-file.js';
-import { lineOf } from './yaml-lines.js';
+import { lineOf, unreadableLine } from './yaml-lines.js';
 
 /** A valid document and where it came from (for summaries and duplicate reports). */
 export type LoadedDocument = ValidDocument & { file: string; document: number };
@@ -77,7 +77,7 @@ function parseFileText(text: string, file: string): { documents: LoadedDocument[
     nonEmpty++;
     const value = toPlainData(doc);
     if (!value.ok) {
-      problems.push({ ...at, field: '', message: value.message });
+      problems.push({ ...at, field: '', message: value.message, line: unreadableLine(doc, lineCounter) });
       return;
     }
     const result = validateDocument(value.data);

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await startApiServer(DOWN).catch(() => undefined);
   await ksit?.stop();
-});
+}, 180_000);
 
 test(`an API server down for ${OUTAGE_MS / 1000} s: Unreachable, then Running without a reinstall`, async () => {
   const [up, down] = [await ksit.target('cluster-1'), await ksit.target(DOWN)];

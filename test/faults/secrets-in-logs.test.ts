@@ -42,7 +42,7 @@ afterAll(async () => {
     .catch(() => undefined);
   await ksit?.stop();
   worker?.kill();
-});
+}, 180_000);
 
 /** cluster-1's kubeconfig with an extra, unused user whose token is the planted secret. */
 function kubeconfigWithPlantedToken(): { text: string; clientKey: string } {

@@ -89,6 +89,20 @@ async function main() {
   );
   for (const cluster of CLUSTERS) {
     await kubectl(cluster, ['apply', '-f', '-'], workloadsManifest());
+    // Faults left by an earlier run would make the expected phases wrong (and the workloads never Available).
+    const { stdout } = await kubectl(cluster, [
+      'get',
+      'pods',
+      '-A',
+      '-l',
+      'ksit.io/fault',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.namespace} {.metadata.labels.app}{"\\n"}{end}',
+    ]);
+    for (const [namespace, name] of [...new Set(stdout.split('\n').filter(Boolean))].map((l) => l.split(' ')))
+      await injectFault(cluster, namespace!, `deployment/${name}`, 'clear');
+  }
+  for (const cluster of CLUSTERS)
     for (let n = 0; n < NAMESPACES; n++)
       await kubectl(cluster, [
         'wait',
@@ -97,13 +111,8 @@ async function main() {
         '--for=condition=Available',
         'deployment',
         '--all',
-        '--timeout=300s',
+        '--timeout=900s',
       ]);
-    // Faults left by an earlier run would make the expected phases wrong.
-    for (let n = 0; n < NAMESPACES; n++)
-      for (let i = n; i < INTEGRATIONS; i += NAMESPACES)
-        await injectFault(cluster, namespaceOf(i), `deployment/${app(i)}`, 'clear');
-  }
   say('workloads ready in every cluster');
 
   const ksit = await startKsit({ inProcessWorker: false });
@@ -132,12 +141,18 @@ async function main() {
 
   const clusterPhase = (s: IntegrationStatus, cluster: string) =>
     s.clusters.find((c) => c.cluster === `${cluster}-${ksit.run}`);
+  // A query that fails (the server or the worker too busy to answer in time) is counted, and its status is
+  // unknown for this round: it counts as a mismatch, and settle() asks again.
+  let failedQueries = 0;
+  const query = (h: IntegrationHandle) =>
+    h.handle.query(integrationStatusQuery).catch(() => {
+      failedQueries++;
+      return undefined;
+    });
   const statuses = async () => {
-    const all: IntegrationStatus[] = [];
+    const all: (IntegrationStatus | undefined)[] = [];
     for (let at = 0; at < integrations.length; at += 10)
-      all.push(
-        ...(await Promise.all(integrations.slice(at, at + 10).map((h) => h.handle.query(integrationStatusQuery)))),
-      );
+      all.push(...(await Promise.all(integrations.slice(at, at + 10).map(query))));
     return all;
   };
   const expectedPhase = (injected: Injected, cluster: string, i: number) =>
@@ -146,6 +161,7 @@ async function main() {
   const mismatches = async (injected: Injected) => {
     const wrong: string[] = [];
     (await statuses()).forEach((s, i) => {
+      if (!s) return void wrong.push(`soak-${ksit.run}-${i}: status query failed`);
       for (const cluster of CLUSTERS) {
         const seen = clusterPhase(s, cluster);
         const expected = expectedPhase(injected, cluster, i);
@@ -193,7 +209,7 @@ async function main() {
     );
   };
   const phaseCount = async (cluster: string, phase: string) =>
-    (await statuses()).filter((s) => clusterPhase(s, cluster)?.phase === phase).length;
+    (await statuses()).filter((s) => s && clusterPhase(s, cluster)?.phase === phase).length;
 
   const endAt = started + MINUTES * 60_000;
   let apiBackAt = 0;
@@ -292,6 +308,7 @@ async function main() {
         }
       : undefined,
     finalMismatches: wrong,
+    failedQueries,
     stuckLifecycles: stuck,
     rss: {
       warmupAtS: warm.atS,

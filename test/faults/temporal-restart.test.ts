@@ -32,7 +32,7 @@ afterAll(async () => {
   await startTemporal().catch(() => undefined);
   await ksit?.stop();
   worker?.kill();
-});
+}, 180_000);
 
 interface Monitor {
   spec: IntegrationSpec;

@@ -3,11 +3,11 @@
 // earlier installs are being retried. After each kill a new worker process starts. At the end every Integration
 // must be Running, with exactly one release in its namespace, deployed, and no release secret left in pending-*.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execa } from 'execa';
 import type { TargetSpec } from '../../shared/types.js';
-import { getCluster, kubeClient, toolEnv, waitFor } from '../e2e/env/environment.js';
+import { kubeClient, waitFor } from '../e2e/env/environment.js';
 import { type IntegrationHandle, type KsitHarness, startKsit, testChart } from '../e2e/helpers/ksit-worker.js';
 import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
+import { helmList } from './helpers/helm-evidence.js';
 
 const TRIALS = Number(process.env.KSIT_FAULT_KILL_TRIALS ?? 10);
 const RELEASE = 'argocd';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ksit?.stop();
   worker?.kill();
-});
+}, 180_000);
 
 /** Statuses of the Helm release secrets (one per revision) of the release in a namespace. */
 async function releaseSecrets(cluster: string, namespace: string): Promise<(string | undefined)[]> {
@@ -29,15 +29,6 @@ async function releaseSecrets(cluster: string, namespace: string): Promise<(stri
     labelSelector: `owner=helm,name=${RELEASE}`,
   });
   return list.items.map((s) => s.metadata?.labels?.status);
-}
-
-/** `helm list -a` in the namespace: every release whatever its state, as Helm itself sees them. */
-async function helmList(cluster: string, namespace: string): Promise<{ name: string; status: string }[]> {
-  const { kubeconfig } = getCluster(cluster, ksit.env);
-  const { stdout } = await execa('helm', ['list', '-a', '-n', namespace, '-o', 'json', '--kubeconfig', kubeconfig], {
-    env: toolEnv(ksit.env),
-  });
-  return JSON.parse(stdout) as { name: string; status: string }[];
 }
 
 test(`${TRIALS} workers killed mid-install: every Integration ends Running with one deployed release`, async () => {
@@ -58,7 +49,7 @@ test(`${TRIALS} workers killed mid-install: every Integration ends Running with 
       `trial ${k}: release in pending-install`,
       async () =>
         (await releaseSecrets(target.clusterName, namespace)).includes('pending-install') ? true : undefined,
-      { timeoutMs: 180_000, intervalMs: 200 },
+      { timeoutMs: 600_000, intervalMs: 200 },
     );
     worker.kill();
     trials.push({ cluster: target.clusterName, namespace, integration, killedAfterMs: Date.now() - t0 });
@@ -81,7 +72,7 @@ test(`${TRIALS} workers killed mid-install: every Integration ends Running with 
       pending: [],
     });
     expect(secrets.filter((s) => s === 'deployed')).toHaveLength(1);
-    expect(await helmList(trial.cluster, trial.namespace)).toEqual([
+    expect(await helmList(ksit.env, trial.cluster, trial.namespace)).toEqual([
       expect.objectContaining({ name: RELEASE, status: 'deployed' }),
     ]);
   }
