@@ -5,7 +5,8 @@
 // than 10% after warm-up. Figures go to stdout and to a JSON report under $KSIT_HOME/soak/.
 //
 // Settings (environment): KSIT_SOAK_CLUSTERS (soak-1,soak-2,soak-3; made by `env.sh up --names ...`),
-// KSIT_SOAK_INTEGRATIONS (100, each on every cluster), KSIT_SOAK_NAMESPACES (10), KSIT_SOAK_MINUTES (30),
+// KSIT_SOAK_INTEGRATIONS (100, each on every cluster), KSIT_SOAK_NAMESPACES (10), KSIT_SOAK_MINUTES (30, counted
+// from the worker's start, after the workloads are ready),
 // KSIT_SOAK_WARMUP_MINUTES (10), KSIT_SOAK_INTERVAL (30s health checks), KSIT_SOAK_FAULT_EVERY_SECONDS (45).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,6 +120,7 @@ async function main() {
   const reportDir = join(env.ksitHome, 'soak');
   mkdirSync(reportDir, { recursive: true });
   const logFile = join(reportDir, `worker-${ksit.run}.log`);
+  const workerStartedS = elapsed();
   const worker = startWorkerProcess(env, { taskQueue: ksit.taskQueue, logFile, logLevel: 'info' });
   const rss: { atS: number; kib: number }[] = [];
   const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
@@ -211,7 +213,7 @@ async function main() {
   const phaseCount = async (cluster: string, phase: string) =>
     (await statuses()).filter((s) => s && clusterPhase(s, cluster)?.phase === phase).length;
 
-  const endAt = started + MINUTES * 60_000;
+  const endAt = started + (workerStartedS + MINUTES * 60) * 1000;
   let apiBackAt = 0;
   while (Date.now() < endAt - FAULT_EVERY_MS) {
     await sleep(FAULT_EVERY_MS * (0.5 + Math.random()));
@@ -288,7 +290,7 @@ async function main() {
   sampleRss();
   clearInterval(rssTimer);
 
-  const warm = rss.find((r) => r.atS >= WARMUP_MINUTES * 60) ?? rss[0]!;
+  const warm = rss.find((r) => r.atS >= workerStartedS + WARMUP_MINUTES * 60) ?? rss[0]!;
   const last = rss.at(-1)!;
   const growth = (last.kib - warm.kib) / warm.kib;
   const detections = events.filter((e) => e.seenAfterS !== undefined).map((e) => e.seenAfterS!);
@@ -296,7 +298,7 @@ async function main() {
     run: ksit.run,
     monitors: INTEGRATIONS * CLUSTERS.length,
     clusters: CLUSTERS,
-    minutes: Math.round((Date.now() - started) / 60_000),
+    minutes: Math.round((elapsed() - workerStartedS) / 60),
     intervalS: INTERVAL_MS / 1000,
     events,
     eventsSeen: `${detections.length}/${events.length}`,

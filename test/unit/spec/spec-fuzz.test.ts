@@ -142,10 +142,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function slots(root: unknown): { parent: Record<string, unknown> | unknown[]; key: string | number }[] {
   const found: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((child, i) => (found.push({ parent: node, key: i }), walk(child)));
-    else if (node && typeof node === 'object')
-      for (const [k, child] of Object.entries(node))
-        (found.push({ parent: node as Record<string, unknown>, key: k }), walk(child));
+    if (!node || typeof node !== 'object') return;
+    const entries: [string | number, unknown][] = Array.isArray(node) ? [...node.entries()] : Object.entries(node);
+    for (const [key, child] of entries) {
+      found.push({ parent: node as Record<string, unknown> | unknown[], key });
+      walk(child);
+    }
   };
   walk(root);
   return found;
