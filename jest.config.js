@@ -10,5 +10,12 @@ export default {
       testMatch: ['<rootDir>/test/e2e/**/*.test.js'],
       globalSetup: '<rootDir>/test/e2e/env/global-setup.js',
     },
+    {
+      // Fault injection on the real local environment (worker kills, Temporal restart, long outages): `npm run test:faults`.
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.js'],
+      globalSetup: '<rootDir>/test/e2e/env/global-setup.js',
+    },
   ],
 };

@@ -7,6 +7,9 @@
 #   env.sh status                              what runs, where, and the memory (RSS) of each cluster
 #   env.sh stop-apiserver CLUSTER              kill one cluster's kube-apiserver (an outage for ksit to notice)
 #   env.sh start-apiserver CLUSTER             bring it back
+#   env.sh stop-temporal                       kill the Temporal dev server (its SQLite file stays)
+#   env.sh start-temporal                      start it again on the same file and ports
+#   env.sh restart-temporal                    both: a crash and a restart of the Temporal server
 #
 # Everything lives under ${KSIT_HOME:-<repo>/.ksit}: processes' pid files, data, logs, kubeconfigs, env.json.
 # Nothing listens beyond 127.0.0.1. Ports: KSIT_TEMPORAL_PORT (7233), KSIT_TEMPORAL_UI_PORT (8233),
@@ -38,7 +41,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -597,6 +600,19 @@ cmd_start_apiserver() {
   log "cluster $1: kube-apiserver running again"
 }
 
+cmd_stop_temporal() {
+  use_tools
+  # KILL, like a crash: what survives is what the dev server had committed to its SQLite file.
+  stop_pid temporal "$(temporal_dir)/temporal.pid" KILL
+  log "temporal: stopped (database kept: $(temporal_dir)/temporal.db)"
+}
+
+cmd_start_temporal() {
+  use_tools
+  [ -f "$(temporal_dir)/temporal.db" ] || die "no Temporal database at $(temporal_dir)/temporal.db (use env.sh up)"
+  ensure_temporal
+}
+
 # Concurrent `up`s (two test runs) would race on ports and directories: one env.sh at a time per KSIT_HOME.
 with_lock() {
   mkdir -p "$KSIT_HOME"
@@ -617,6 +633,9 @@ main() {
   status) cmd_status ;;
   stop-apiserver) with_lock cmd_stop_apiserver "$@" ;;
   start-apiserver) with_lock cmd_start_apiserver "$@" ;;
+  stop-temporal) with_lock cmd_stop_temporal ;;
+  start-temporal) with_lock cmd_start_temporal ;;
+  restart-temporal) with_lock cmd_stop_temporal && with_lock cmd_start_temporal ;;
   -h | --help | help | "") usage ;;
   *) die "unknown command $cmd (see env.sh --help)" ;;
   esac

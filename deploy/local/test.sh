@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): finds or builds the pinned tools, installs dependencies, builds, and
-# runs the three tiers: unit, workflow (time-skipping server) and end-to-end (real local Temporal + clusters).
+# runs the tiers: unit, workflow (time-skipping server), end-to-end (real local Temporal + clusters) and faults.
 # Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -24,3 +24,6 @@ jest --maxWorkers=2 --selectProjects unit
 jest --maxWorkers=2 --selectProjects workflow
 # End-to-end tests share the local clusters and stop their API servers on purpose: one at a time.
 jest --runInBand --selectProjects e2e
+# Fault injection on the same environment (RELIABILITY.md): ten worker kills mid-install, a Temporal restart, a
+# two-minute API server outage, planted secrets vs the worker log. The 30-minute soak (`npm run soak`) is not here.
+jest --runInBand --selectProjects faults

@@ -7,7 +7,7 @@ import { validateDocument, type ValidDocument } from './documents.js';
 import { resolveLocalPaths } from './local-paths.js';
 import { fieldPath, type SpecProblem } from './problems.js';
 import { expandSpecPaths, MAX_SPEC_FILE_BYTES, readSpecFile } from './read-spec-file.js';
-import { lineOf } from './yaml-lines.js';
+import { lineOf, unreadableLine } from './yaml-lines.js';
 
 /** A valid document and where it came from (for summaries and duplicate reports). */
 export type LoadedDocument = ValidDocument & { file: string; document: number };
@@ -58,26 +58,19 @@ function parseFileText(text: string, file: string): { documents: LoadedDocument[
   const lineCounter = new LineCounter();
   const baseDir = dirname(resolve(file));
   let nonEmpty = 0;
-  parseAllDocuments(text, { lineCounter, prettyErrors: false }).forEach((doc, index) => {
+  // logLevel 'error': the yaml library would otherwise print its own warnings (e.g. about a `? [a, b]` key) on
+  // the user's terminal through process.emitWarning; what matters about such input is reported as a problem.
+  parseAllDocuments(text, { lineCounter, prettyErrors: false, logLevel: 'error' }).forEach((doc, index) => {
     const at = { file, document: index + 1 };
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        const reason = error.message.split('\n')[0];
-        problems.push({
-          ...at,
-          field: '',
-          message: `YAML syntax error at line ${line}, column ${col}: ${reason}`,
-          line,
-        });
-      }
+      problems.push(...syntaxProblems(doc, lineCounter).map((p) => ({ ...at, ...p })));
       return;
     }
     if (isEmptyDocument(doc)) return; // e.g. a trailing `---`, or a document of comments only
     nonEmpty++;
     const value = toPlainData(doc);
     if (!value.ok) {
-      problems.push({ ...at, field: '', message: value.message });
+      problems.push({ ...at, field: '', message: value.message, line: unreadableLine(doc, lineCounter) });
       return;
     }
     const result = validateDocument(value.data);
@@ -100,6 +93,25 @@ function parseFileText(text: string, file: string): { documents: LoadedDocument[
       message: `no documents (only comments?): expected ${EXPECTED_CONTENT}`,
     });
   return { documents, problems };
+}
+
+/**
+ * One problem per distinct syntax error, the first place it occurs: a deeply nested document makes the yaml
+ * library repeat the same error once per level (hundreds of identical lines that hide everything else).
+ */
+function syntaxProblems(doc: Document, lineCounter: LineCounter): { field: ''; message: string; line: number }[] {
+  const byReason = new Map<string, { line: number; col: number; count: number }>();
+  for (const error of doc.errors) {
+    const reason = error.message.split('\n')[0] ?? error.code;
+    const seen = byReason.get(reason);
+    if (seen) seen.count++;
+    else byReason.set(reason, { ...lineCounter.linePos(error.pos[0]), count: 1 });
+  }
+  return [...byReason].map(([reason, { line, col, count }]) => ({
+    field: '',
+    message: `YAML syntax error at line ${line}, column ${col}: ${reason}${count > 1 ? ` (and ${count - 1} more like it)` : ''}`,
+    line,
+  }));
 }
 
 function isEmptyDocument(doc: Document): boolean {

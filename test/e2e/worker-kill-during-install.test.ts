@@ -1,6 +1,5 @@
 // SIGKILL the worker process (and its Helm child) in the middle of a Helm install, start a new worker, and the
 // Integration still ends Running with one healthy release: the release left in pending-install is recovered.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
@@ -8,43 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { TOOLS } from '../../shared/tools/registry.js';
 import type { IntegrationSpec, IntegrationStatus, TargetSpec } from '../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../workflows/definitions.js';
-import { kubeClient, loadEnvironment, repoRoot, waitFor, type LocalEnvironment } from './env/environment.js';
+import { kubeClient, loadEnvironment, waitFor, type LocalEnvironment } from './env/environment.js';
 import { testChart } from './helpers/ksit-worker.js';
+import { startWorkerProcess, type WorkerProcess } from '../faults/helpers/worker-child.js';
 
 const run = randomUUID().slice(0, 8);
 const taskQueue = `e2e-kill-${run}`;
 let env: LocalEnvironment;
 let client: Client;
-let worker: ChildProcess | undefined;
+let worker: WorkerProcess | undefined;
 const started: string[] = [];
-
-/** The real worker entry point, in its own process group so that one kill takes Helm down with it. */
-function startWorker(): ChildProcess {
-  return spawn(process.execPath, [join(repoRoot, 'dist/workers/main.js')], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      KSIT_TASK_QUEUE: taskQueue,
-      KSIT_HELM_BINARY: join(env.binDir, 'helm'),
-      KSIT_HELM_HOME: join(env.ksitHome, `helm-${run}`),
-      LOG_LEVEL: 'warn',
-      // The replacement starts while the killed one may still hold its port: let each pick a free one.
-      KSIT_HTTP_PORT: '0',
-    },
-  });
-}
-
-function killGroup(p: ChildProcess | undefined): void {
-  if (p?.pid) {
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 beforeAll(async () => {
   env = loadEnvironment();
@@ -56,7 +28,7 @@ afterAll(async () => {
       .getHandle(id)
       .terminate('test over')
       .catch(() => undefined);
-  killGroup(worker);
+  worker?.kill();
 });
 
 test('a worker killed mid-install is replaced and the install ends Running with no pending release', async () => {
@@ -82,7 +54,7 @@ test('a worker killed mid-install is replaced and the install ends Running with 
     components: TOOLS.argocd.components,
     remediation: {},
   };
-  worker = startWorker();
+  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
   const targetId = workflowIds.target(target.namespace, target.name);
   await client.workflow.start('targetWorkflow', {
     taskQueue,
@@ -110,8 +82,8 @@ test('a worker killed mid-install is replaced and the install ends Running with 
       intervalMs: 200,
     },
   );
-  killGroup(worker);
-  worker = startWorker();
+  worker.kill();
+  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
 
   const status = await waitFor(
     'Running after the worker was replaced',

@@ -136,3 +136,13 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Kills the Temporal dev server like a crash; its SQLite file stays. */
+export async function stopTemporal(): Promise<void> {
+  await execa(envScript, ['stop-temporal'], { env: toolEnv() });
+}
+
+/** Starts the Temporal dev server again on the same file and ports, and waits until it serves. */
+export async function startTemporal(): Promise<void> {
+  await execa(envScript, ['start-temporal'], { env: toolEnv() });
+}
