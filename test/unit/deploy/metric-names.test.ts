@@ -1,46 +1,39 @@
 // The Grafana dashboard and the alert rules may query only metrics the worker exports (workers/metrics/names.ts),
 // Temporal's runtime metrics (prefix temporal_) and Prometheus's own `up`: a renamed metric must fail here, not
-// on a dark dashboard in production.
+// on a dark dashboard in production. Every expression must also parse as PromQL (Prometheus's own grammar).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { parser } from '@prometheus-io/lezer-promql';
 import { parse } from 'yaml';
 import { KSIT_METRIC_NAMES } from '../../../workers/metrics/names.js';
 import { CHART } from './tools.js';
 
-const KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'bool',
-  'and',
-  'or',
-  'unless',
-  'offset',
-  'inf',
-  'nan',
-]);
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];
 
-/** Metric names a PromQL expression selects (Grafana variables and label matchers removed first). */
+/** Grafana's variables replaced by values PromQL accepts ($__rate_interval in a range, $cluster in a matcher). */
+const grafanaToPromql = (expr: string) =>
+  expr.replace(/\$__\w+|\$\{\w+\}/g, (v) => (v.startsWith('$__') ? '5m' : 'x')).replace(/\$\w+/g, 'x');
+
+/**
+ * Parses a PromQL expression with Prometheus's own grammar (the one its UI uses) and returns the metric names it
+ * selects, or throws naming the expression when it does not parse.
+ */
 function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""') // strings
-    .replace(/\$\{[^}]*\}|\$__\w+|\$\w+/g, ' ') // Grafana variables
-    .replace(/\{[^}]*\}/g, ' ') // label matchers
-    .replace(/\[[^\]]*\]/g, ' ') // range and subquery selectors
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ') // grouping label lists
-    .replace(/\b(\d+(ms|[smhdwy]))+\b/g, ' ') // durations (offset 5m)
-    .replace(/\b\d+(\.\d+)?([eE][+-]?\d+)?\b/g, ' '); // numbers
+  const text = grafanaToPromql(expr);
+  const tree = parser.parse(text);
   const names = new Set<string>();
-  for (const m of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(\s*\()?/g)) {
-    if (m[1]) continue; // a function call
-    if (KEYWORDS.has(m[0].toLowerCase())) continue;
-    names.add(m[0]);
-  }
+  let error: number | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) error ??= node.from;
+      if (node.name === 'VectorSelector') {
+        const id = node.node.getChild('Identifier');
+        if (id) names.add(text.slice(id.from, id.to));
+      }
+    },
+  });
+  if (error !== undefined) throw new Error(`PromQL does not parse at ${error}: ${text}`);
   return [...names];
 }
 
@@ -92,7 +85,7 @@ function alertQueries(): { where: string; expr: string }[] {
 }
 
 describe('metric names in the dashboard and the alert rules', () => {
-  it('the extractor finds metric names and ignores functions, labels, keywords and variables', () => {
+  it('the extractor finds metric names and ignores functions, labels, keywords and variables; bad PromQL throws', () => {
     expect(
       metricNames(
         'histogram_quantile(0.95, sum by (cluster, le) (rate(ksit_health_check_lag_seconds_bucket{cluster=~"$cluster"}[$__rate_interval]))) > 60',
@@ -103,6 +96,8 @@ describe('metric names in the dashboard and the alert rules', () => {
       metricNames('count(max by (cluster) (ksit_cluster_reachable{cluster=~"${cluster}"}) == 0) or vector(0)'),
     ).toEqual(['ksit_cluster_reachable']);
     expect(metricNames('a_total / ignoring(x) group_left(y) b offset 5m')).toEqual(['a_total', 'b']);
+    expect(() => metricNames('sum(rate(x[5m])')).toThrow('PromQL does not parse');
+    expect(() => metricNames('max by (cluster) ksit_cluster_reachable{cluster="a" == 0')).toThrow('does not parse');
   });
 
   it('the contract is not empty and the check rejects a name outside it', () => {
