@@ -64,6 +64,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? EXIT.ok);
 });
 
-// Exit as soon as the command is done: an unanswered query's RPC must not keep the process alive.
-const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+// Exit as soon as the command is done (an unanswered query's RPC must not keep the process alive), but only once
+// both pipes are flushed: process.exit drops what is still queued, and a long problem list is exactly that.
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+const exit = (code: number) =>
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
 main(process.argv.slice(2)).then(exit, (error: unknown) => exit(handleError(error)));
