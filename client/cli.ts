@@ -49,6 +49,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? EXIT.ok);
 });
 
-// Exit as soon as the command is done: an unanswered query's RPC must not keep the process alive.
-const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+// Exit as soon as the command is done: an unanswered query's RPC must not keep the process alive. But only once
+// stdout and stderr are flushed: into a pipe, a long list of problems is still being written when the command
+// returns, and exiting then cut it short (seen with the malformed-spec corpus under test/faults/corpus/).
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+const exit = (code: number) =>
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
 main(process.argv.slice(2)).then(exit, (error: unknown) => exit(handleError(error)));
