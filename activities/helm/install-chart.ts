@@ -7,6 +7,7 @@ import { classifyHelmError } from './classify-helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
 import { readReleaseState } from './release-state.js';
 import { setArgs } from './set-args.js';
+import { stuckRecovery } from './stuck-release.js';
 
 export interface InstallChartResult {
   releaseName: string;
@@ -16,9 +17,8 @@ export interface InstallChartResult {
 }
 
 /**
- * `helm upgrade --install`, idempotent. A release left in pending-* (a worker killed mid-install) is first
- * recovered — rolled back to its last good revision, or uninstalled when it never had one — because Helm
- * refuses to touch it otherwise. Heartbeats while Helm runs so a dead worker is noticed quickly.
+ * `helm upgrade --install`, idempotent. A release left in pending-* or uninstalling (a worker killed mid-install
+ * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. Heartbeats while Helm runs so a dead worker is noticed quickly.
  */
 export async function installChart(
   client: ClusterClient,
@@ -73,10 +73,11 @@ async function recoverPending(
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const state = await readReleaseState(client, namespace, install.releaseName);
-  if (!state.exists || !state.status?.startsWith('pending-')) return undefined;
-  const rollback = state.lastGoodRevision !== undefined;
+  const recovery = stuckRecovery(state);
+  if (!recovery) return undefined;
+  const rollback = recovery.verb === 'rollback';
   const args = rollback
-    ? ['rollback', install.releaseName, String(state.lastGoodRevision), '--namespace', namespace]
+    ? ['rollback', install.releaseName, String(recovery.revision), '--namespace', namespace]
     : ['uninstall', install.releaseName, '--namespace', namespace];
   const result = await helm(() => args, { kubeconfig: client.kubeconfig, timeoutMs: 120_000, signal });
   if (result.exitCode !== 0) {
@@ -86,6 +87,6 @@ async function recoverPending(
     );
   }
   return `release ${install.releaseName} was stuck in ${state.status} (revision ${state.revision}); ${
-    rollback ? `rolled back to revision ${state.lastGoodRevision}` : 'uninstalled it'
+    rollback ? `rolled back to revision ${recovery.revision}` : 'uninstalled it'
   } before installing`;
 }
