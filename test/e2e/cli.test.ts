@@ -104,7 +104,7 @@ test('an invalid file applies nothing, not even its valid documents', async () =
   expect(out.stderr).not.toMatch(/\n\s+at /);
   const targets = JSON.parse((await cli(['get', 'targets', '-o', 'json'])).stdout) as { name: string }[];
   expect(targets.map((t) => t.name)).not.toContain(`${name}-target`);
-});
+}, 60_000);
 
 test('an unreachable Temporal server is one clear line and exit code 3', async () => {
   const out = await cli(['get', 'integrations'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
