@@ -298,11 +298,12 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       await report(
         'Failed',
         `installed, but none of ${names.join(', ')} exist in namespace ${spec.toolNamespace}; check the ` +
-          `release name (charts often prefix workload names with it) or the components; waiting for a spec ` +
-          `change or \`ksit reinstall\``,
+          `release name (charts often prefix workload names with it) or the components; still watching, ` +
+          `no reinstall until the spec changes or \`ksit reinstall\``,
         o.report.components,
       );
-      await interruptible(() => condition(() => false));
+      // Keep watching rather than wait blind: if the components show up later (a slow operator, a hand fix), the
+      // next observation moves the cluster on by itself. The watch returns only when something changes.
       return;
     }
     if (install && !stillInGrace && (o.report.absent || o.drift)) {
