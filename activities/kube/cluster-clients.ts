@@ -2,7 +2,6 @@ import {
   AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
-  KubeConfig,
   KubernetesObjectApi,
   ApiextensionsV1Api,
   VersionApi,
@@ -11,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialRef } from '../../shared/types.js';
 import { FailureType } from '../errors.js';
 import { credentialKey, resolveKubeconfig, type ResolvedKubeconfig } from './credentials.js';
+import { PooledKubeConfig } from './pooled-kubeconfig.js';
 
 /** API clients for one target cluster, built from one kubeconfig revision. */
 export interface ClusterClient {
@@ -72,7 +72,7 @@ export class ClusterClients {
 }
 
 function buildClient(kubeconfig: ResolvedKubeconfig, ref: CredentialRef): ClusterClient {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   try {
     kc.loadFromString(kubeconfig.yaml);
     if (kubeconfig.context) kc.setCurrentContext(kubeconfig.context);

@@ -75,7 +75,9 @@ test('an install that creates none of the components is Failed once, not reinsta
   c1.chartVersion = '5.51.6';
   await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
     const failed = await until((s) => s.phase === 'Failed', 'Failed');
-    expect(failed.clusters[0]?.message).toMatch(/installed, but none of Deployment\/argocd-repo-server exist in namespace argocd; check the release name/);
+    expect(failed.clusters[0]?.message).toMatch(
+      /installed, but none of Deployment\/argocd-repo-server exist in namespace argocd; check the release name/,
+    );
     // Twenty more checks (ten minutes, three grace periods) with no second install. Time moves in the harness's
     // small steps: one long env.sleep lets the running watch miss its heartbeat timeout in skipped time, and the
     // Java test server then leaves time skipping locked (temporalio/sdk-java#2246).

@@ -1,0 +1,209 @@
+// Detection latency: how long after a component breaks `ksit get integrations -o json` says Degraded, and how long
+// after it is fixed it says Running again.
+//
+//   npm run bench:detection -- 20 [--interval 30] [--cluster cluster-1]
+//
+// One argocd Integration (the test chart, installed by ksit) on one cluster. Each round waits a random time
+// within the interval (so faults land anywhere between two checks), injects a fault with deploy/local/fault.sh
+// on argocd-repo-server (crashloop, imagepull, notready in turn), and polls the CLI back to back until it shows
+// Degraded; then the same for `clear` and Running. Also recorded: when the API server first showed the
+// Deployment unready / ready again (polled every 200 ms), and the time of ksit's own transition.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { TOOLS } from '../shared/tools/registry.js';
+import type { IntegrationSpec, IntegrationStatus } from '../shared/types.js';
+import { faultScript, repoRoot } from '../test/e2e/env/environment.js';
+import { testChart } from '../test/e2e/helpers/ksit-worker.js';
+import { integrationStatusQuery, workflowIds } from '../workflows/definitions.js';
+import { connect, createTargets, startIntegrations, startWorker, terminateRun, waitForPhase } from './lib/ksit.js';
+import { ensureEnvironment, toolEnv } from './lib/local-env.js';
+import { LoadWindow, machineInfo, round } from './lib/proc.js';
+import { flag, log, percentile, positional, printTable, resultsDir, sleep, writeResults } from './lib/report.js';
+
+const rounds = Number(positional() ?? 20);
+const intervalMs = Number(flag('interval') ?? 30) * 1000;
+const cluster = flag('cluster') ?? 'cluster-1';
+const component = 'argocd-repo-server';
+const FAULTS = ['crashloop', 'imagepull', 'notready'] as const;
+
+interface Round {
+  fault: string;
+  /** From running fault.sh to: the API showing it, ksit's transition, `ksit get` showing it. */
+  degraded: { apiMs: number; transitionMs: number; cliMs: number };
+  recovered: { apiMs: number; transitionMs: number; cliMs: number };
+}
+
+const env = await ensureEnvironment([cluster]);
+const run = randomUUID().slice(0, 6);
+const taskQueue = `detect-${run}`;
+const work = join(resultsDir, 'tmp', taskQueue);
+mkdirSync(work, { recursive: true });
+const worker = await startWorker(env, {
+  taskQueue,
+  eventsFile: join(work, 'events.tsv'),
+  logFile: join(work, 'worker.log'),
+});
+const client = await connect(env);
+const namespace = `det-${run}`;
+const kubeconfig = env.clusters.find((c) => c.name === cluster)!.kubeconfig;
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfig);
+const apps = kc.makeApiClient(AppsV1Api);
+const cliTimes: number[] = [];
+const results: Round[] = [];
+const load = new LoadWindow();
+try {
+  const [target] = await createTargets(client, env, taskQueue, run, [cluster]);
+  const spec: IntegrationSpec = {
+    name: `detect-${run}`,
+    namespace: 'ksit-system',
+    type: 'argocd',
+    enabled: true,
+    targetClusters: [target!.name],
+    toolNamespace: namespace,
+    healthCheckIntervalMs: intervalMs,
+    gracePeriodMs: 60_000,
+    components: TOOLS.argocd.components,
+    remediation: {},
+    install: testChart(env, 'argo-cd', '5.51.6', 'argocd'),
+  };
+  await startIntegrations(client, taskQueue, [spec]);
+  await waitForPhase(client, taskQueue, 'Running', 1, 10 * 60_000);
+  const handle = client.workflow.getHandle(workflowIds.integration(spec.namespace, spec.name));
+  log(`argocd Running on ${cluster}; ${rounds} rounds at a ${intervalMs / 1000} s interval`);
+
+  for (let i = 0; i < rounds; i++) {
+    const fault = FAULTS[i % FAULTS.length]!;
+    await sleep(Math.random() * intervalMs);
+    const degraded = await transition(handle, spec.name, fault, 'Degraded', false);
+    await sleep(Math.random() * intervalMs);
+    const recovered = await transition(handle, spec.name, 'clear', 'Running', true);
+    results.push({ fault, degraded, recovered });
+    log(
+      `round ${i + 1}/${rounds} ${fault}: Degraded after ${(degraded.cliMs / 1000).toFixed(1)} s, ` +
+        `Running after ${(recovered.cliMs / 1000).toFixed(1)} s`,
+    );
+  }
+} finally {
+  await terminateRun(client, taskQueue);
+  await worker.stop();
+  await client.connection.close();
+  await execa(
+    join(env.binDir, 'kubectl'),
+    ['--kubeconfig', kubeconfig, 'delete', 'namespace', namespace, '--wait=false'],
+    {
+      env: toolEnv(env),
+      reject: false,
+    },
+  );
+}
+
+const summary = (xs: number[]) => ({
+  p50Seconds: round(percentile(xs, 50) / 1000, 2),
+  p99Seconds: round(percentile(xs, 99) / 1000, 2),
+  maxSeconds: round(Math.max(...xs) / 1000, 2),
+  p50OfInterval: round(percentile(xs, 50) / intervalMs, 2),
+  p99OfInterval: round(percentile(xs, 99) / intervalMs, 2),
+});
+const pick = (side: 'degraded' | 'recovered', k: keyof Round['degraded']) => results.map((r) => r[side][k]);
+const row = {
+  key: `${intervalMs / 1000}s`,
+  intervalS: intervalMs / 1000,
+  rounds: results.length,
+  at: new Date().toISOString(),
+  cliCallP50Ms: round(percentile(cliTimes, 50)),
+  cliCallP99Ms: round(percentile(cliTimes, 99)),
+  degraded: {
+    api: summary(pick('degraded', 'apiMs')),
+    transition: summary(pick('degraded', 'transitionMs')),
+    cli: summary(pick('degraded', 'cliMs')),
+  },
+  recovered: {
+    api: summary(pick('recovered', 'apiMs')),
+    transition: summary(pick('recovered', 'transitionMs')),
+    cli: summary(pick('recovered', 'cliMs')),
+  },
+  load: load.finish(0),
+  rawRounds: results,
+};
+const file = writeResults('detection', { machine: machineInfo() }, [row]);
+printTable(
+  `Detection latency (${results.length} faults, ${intervalMs / 1000} s interval; seconds from fault.sh, and as a share of the interval)`,
+  [
+    'what',
+    'API shows it p50',
+    'ksit transition p50 / p99',
+    '`ksit get` p50',
+    '`ksit get` p99',
+    'p50 / p99 of interval',
+  ],
+  (['degraded', 'recovered'] as const).map((side) => [
+    side === 'degraded' ? 'fault -> Degraded' : 'clear -> Running',
+    row[side].api.p50Seconds,
+    `${row[side].transition.p50Seconds} / ${row[side].transition.p99Seconds}`,
+    row[side].cli.p50Seconds,
+    row[side].cli.p99Seconds,
+    `${row[side].cli.p50OfInterval} / ${row[side].cli.p99OfInterval}`,
+  ]),
+);
+console.log(
+  `\n\`ksit get integrations -o json\` took ${row.cliCallP50Ms} ms per call (p50), ${row.cliCallP99Ms} ms p99`,
+);
+log(`wrote ${file}`);
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
+
+/**
+ * Runs fault.sh with `fault`, then watches three things until each shows `want`: the Deployment in the API
+ * (ready or not), ksit's transition time (from the workflow's status), and `ksit get integrations -o json`.
+ */
+async function transition(
+  handle: ReturnType<typeof client.workflow.getHandle>,
+  name: string,
+  fault: string,
+  want: 'Degraded' | 'Running',
+  healthy: boolean,
+): Promise<{ apiMs: number; transitionMs: number; cliMs: number }> {
+  const t0 = Date.now();
+  await execa(faultScript, [cluster, namespace, `deployment/${component}`, fault], { env: toolEnv(env) });
+  let apiAt: number | undefined;
+  let done = false;
+  const apiWatch = (async () => {
+    while (!done && apiAt === undefined) {
+      const d = await apps.readNamespacedDeployment({ name: component, namespace }).catch(() => undefined);
+      const s = d?.status;
+      const ready =
+        !!d &&
+        (s?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1) &&
+        (s?.updatedReplicas ?? 0) >= (d.spec?.replicas ?? 1) &&
+        (s?.replicas ?? 0) <= (d.spec?.replicas ?? 1);
+      if (ready === healthy) apiAt = Date.now();
+      else await sleep(200);
+    }
+  })();
+  let cliAt: number | undefined;
+  while (cliAt === undefined) {
+    const c0 = Date.now();
+    const out = await execa(
+      process.execPath,
+      [join(repoRoot, 'dist/client/cli.js'), 'get', 'integrations', '-o', 'json'],
+      {
+        env: { ...toolEnv(env), TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.temporalNamespace },
+        reject: false,
+      },
+    );
+    cliTimes.push(Date.now() - c0);
+    const list = out.exitCode === 0 ? (JSON.parse(out.stdout) as { name: string; phase: string }[]) : [];
+    if (list.find((x) => x.name === name)?.phase === want) cliAt = Date.now();
+    if (Date.now() - t0 > 10 * intervalMs) throw new Error(`no ${want} within ${10 * intervalMs} ms of ${fault}`);
+  }
+  done = true;
+  await apiWatch;
+  const status: IntegrationStatus = await handle.query(integrationStatusQuery);
+  const last = [...(status.clusters[0]?.transitions ?? [])].reverse().find((t) => t.phase === want);
+  const transitionAt = last ? Date.parse(last.at) : NaN;
+  return { apiMs: (apiAt ?? NaN) - t0, transitionMs: transitionAt - t0, cliMs: cliAt - t0 };
+}

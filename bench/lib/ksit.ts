@@ -1,0 +1,225 @@
+// ksit as the benchmarks drive it: a worker child process (bench/lib/worker-child.ts) on a task queue of its own,
+// targets and Integrations started the way `ksit apply` starts them, and clean-up of everything the run started.
+import { fork, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
+import { workflowIds } from '../../workflows/definitions.js';
+import type { LocalEnvironment } from './local-env.js';
+import { log, pool, sleep } from './report.js';
+
+export interface WorkerProcess {
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  taskQueue: string;
+  eventsFile: string;
+  logFile: string;
+  /** Directory for a V8 CPU profile of the worker (node --cpu-prof), written when it stops. */
+  cpuProfDir?: string;
+  extraEnv?: Record<string, string>;
+}
+
+export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
+  const out = openSync(o.logFile, 'a');
+  const child = fork(new URL('./worker-child.js', import.meta.url).pathname, [], {
+    execArgv: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
+    stdio: ['ignore', out, out, 'ipc'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_NAMESPACE: env.temporalNamespace,
+      KSIT_TASK_QUEUE: o.taskQueue,
+      KSIT_HELM_BINARY: join(env.binDir, 'helm'),
+      KSIT_HELM_HOME: join(env.ksitHome, `helm-${o.taskQueue}`),
+      BENCH_EVENTS_FILE: o.eventsFile,
+      ...o.extraEnv,
+    },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await Promise.race([
+    new Promise<void>((resolve) => child.once('message', () => resolve())),
+    exited.then((code) => {
+      throw new Error(`worker exited with ${code} before it was ready (log: ${o.logFile})`);
+    }),
+  ]);
+  return {
+    pid: child.pid!,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
+      if (!done) {
+        log('worker did not stop within 60 s of SIGTERM; killing it');
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+export async function connect(env: LocalEnvironment): Promise<Client> {
+  return new Client({
+    connection: await Connection.connect({ address: env.temporalAddress }),
+    namespace: env.temporalNamespace,
+  });
+}
+
+/**
+ * Registers one IntegrationTarget per cluster (a target workflow, as `ksit apply` does) and waits until
+ * visibility lists them: an Integration resolves its targets through visibility, and one started before its
+ * targets are listed would find them only at its next resolve (5 minutes later).
+ */
+export async function createTargets(
+  client: Client,
+  env: LocalEnvironment,
+  taskQueue: string,
+  run: string,
+  clusters: string[],
+): Promise<TargetSpec[]> {
+  const targets = await Promise.all(
+    clusters.map(async (name) => {
+      const c = env.clusters.find((x) => x.name === name);
+      if (!c) throw new Error(`no local cluster ${name}`);
+      const target: TargetSpec = {
+        name: `${name}-${run}`,
+        namespace: 'ksit-system',
+        clusterName: name,
+        labels: { run },
+        credentials: { kind: 'file', path: c.kubeconfig, context: c.context },
+      };
+      await client.workflow.start('targetWorkflow', {
+        taskQueue,
+        workflowId: workflowIds.target(target.namespace, target.name),
+        args: [{ target }],
+        memo: { target },
+      });
+      return target;
+    }),
+  );
+  for (let i = 0; (await count(client, taskQueue, `KsitKind = 'target'`)) < clusters.length; i++) {
+    if (i > 600) throw new Error('target workflows not listed in visibility after 5 minutes');
+    await sleep(500);
+  }
+  return targets;
+}
+
+export async function startIntegrations(client: Client, taskQueue: string, specs: IntegrationSpec[]): Promise<void> {
+  await pool(specs, 16, (spec) =>
+    client.workflow.start('integrationWorkflow', {
+      taskQueue,
+      workflowId: workflowIds.integration(spec.namespace, spec.name),
+      args: [{ spec }],
+    }),
+  );
+}
+
+/** How many running workflows of this run's task queue match a visibility query. */
+export async function count(client: Client, taskQueue: string, where: string): Promise<number> {
+  const r = await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND ${where}`);
+  return r.count;
+}
+
+/**
+ * Waits until `want` cluster lifecycles of the run report `phase`, logging progress every 30 s. Returns the time
+ * it took and how many got there (fewer than `want` when `timeoutMs` passed first and `partial` is set).
+ */
+export async function waitForPhase(
+  client: Client,
+  taskQueue: string,
+  phase: string,
+  want: number,
+  timeoutMs: number,
+  partial = false,
+): Promise<{ ms: number; reached: number }> {
+  const started = Date.now();
+  let lastLog = 0;
+  for (;;) {
+    const n = await count(client, taskQueue, `KsitKind = 'cluster' AND KsitPhase = '${phase}'`).catch(() => -1);
+    if (n >= want) return { ms: Date.now() - started, reached: n };
+    if (Date.now() - lastLog >= 30_000) {
+      log(`${n}/${want} monitors ${phase}`);
+      lastLog = Date.now();
+    }
+    if (Date.now() - started > timeoutMs) {
+      if (partial) return { ms: Date.now() - started, reached: n };
+      throw new Error(`only ${n}/${want} monitors reached ${phase} in time`);
+    }
+    await sleep(2_000);
+  }
+}
+
+/** History length of every running workflow of the run, by workflow id. */
+export async function historyLengths(client: Client, taskQueue: string): Promise<Map<string, number>> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` }))
+    ids.push(wf.workflowId);
+  const lengths = await pool(ids, 8, async (id) => (await client.workflow.getHandle(id).describe()).historyLength);
+  return new Map(ids.map((id, i) => [id, lengths[i]!]));
+}
+
+/** Terminates every running workflow of the run's task queue (Integrations abandon their lifecycles). */
+export async function terminateRun(client: Client, taskQueue: string): Promise<number> {
+  let total = 0;
+  for (let round = 0; round < 5; round++) {
+    const ids: string[] = [];
+    for await (const wf of client.workflow.list({
+      query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+    }))
+      ids.push(wf.workflowId);
+    if (ids.length === 0) break;
+    await pool(ids, 16, (id) =>
+      client.workflow
+        .getHandle(id)
+        .terminate('benchmark over')
+        .catch(() => undefined),
+    );
+    total += ids.length;
+    await sleep(1_000); // visibility catches up
+  }
+  return total;
+}
+
+export interface CheckEvent {
+  monitor: string;
+  scheduledAt: number;
+  doneAt: number;
+  durationMs: number;
+  healthy: string;
+  /** A check whose reads failed reports no health (healthy "undefined"). */
+  ok: boolean;
+}
+
+export interface InstallEvent {
+  cluster: string;
+  startedAt: number;
+  doneAt: number;
+  ok: boolean;
+}
+
+export function readEvents(file: string): { checks: CheckEvent[]; installs: InstallEvent[] } {
+  const checks: CheckEvent[] = [];
+  const installs: InstallEvent[] = [];
+  if (!existsSync(file)) return { checks, installs };
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const f = line.split('\t');
+    if (f[0] === 'check' && f.length === 6) {
+      checks.push({
+        monitor: f[1]!,
+        scheduledAt: Number(f[2]),
+        doneAt: Number(f[3]),
+        durationMs: Number(f[4]),
+        healthy: f[5]!,
+        ok: f[5] !== 'undefined',
+      });
+    } else if (f[0] === 'install' && f.length === 5) {
+      installs.push({ cluster: f[1]!, startedAt: Number(f[2]), doneAt: Number(f[3]), ok: f[4] === 'true' });
+    }
+  }
+  return { checks, installs };
+}
