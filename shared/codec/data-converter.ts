@@ -9,7 +9,7 @@ export interface CodecSetup {
   keyIds?: string[];
 }
 
-const failureConverterPath = new URL('./failure-converter.js', import.meta.url).pathname;
+export const failureConverterPath = new URL('./failure-converter.js', import.meta.url).pathname;
 
 /** Throws CodecKeyError on bad key material (the message never contains a key). */
 export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): CodecSetup {

@@ -2,7 +2,7 @@
 // the real worker entry point, given KSIT_WORKFLOW_BUNDLE, runs workflows from that file (no bundling at start).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -41,6 +41,8 @@ test('the bundle script writes a bundle that the worker entry point starts from 
   const built = await execa(process.execPath, [join(repoRoot, 'dist/workers/bundle-workflows.js'), bundle]);
   expect(built.stdout).toContain(`workflow bundle: ${bundle}`);
   expect((await stat(bundle)).size).toBeGreaterThan(100_000);
+  // Workflow-side failures must be encrypted with the codec on, so the bundle carries the encoding converter.
+  expect(await readFile(bundle, 'utf8')).toContain('shared/codec/failure-converter.js');
 
   const taskQueue = `e2e-bundle-${run}`;
   worker = spawn(process.execPath, [join(repoRoot, 'dist/workers/main.js')], {
