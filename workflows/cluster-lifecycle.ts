@@ -343,7 +343,16 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     // Every attempt of a health watch landed on workers that were shutting down: nothing is wrong with the tool or
     // the cluster, so start a fresh watch (a new retry budget) without reporting anything.
     if (type === FailureType.WorkerShutdown) return;
-    if (type === FailureType.Unreachable || type === undefined || type === FailureType.HelmFailed) {
+    if (type === FailureType.HelmFailed) {
+      // Helm itself failed on every attempt (a hook that timed out, an object owned by another release): the
+      // cluster answers, the tool is not as asked. That needs a look, so Failed, not Unreachable; still retried.
+      const step = s.stage === 'install' ? 'install' : 'helm';
+      const every = Math.round(spec.healthCheckIntervalMs / 1000);
+      await report('Failed', `${step} failed, retrying every ${every}s: ${message}`);
+      await wait(spec.healthCheckIntervalMs);
+      return;
+    }
+    if (type === FailureType.Unreachable || type === undefined) {
       // Transient: retries ran out for now. Not a tool failure; look again after one interval.
       await report('Unreachable', message);
       await wait(spec.healthCheckIntervalMs);

@@ -69,6 +69,20 @@ test('a permanent install failure surfaces at once as Failed with the reason', a
   });
 }, 300_000);
 
+test('an install that Helm keeps failing is Failed (not Unreachable), is retried, and recovers', async () => {
+  const c1 = new FakeCluster();
+  c1.installFailure = 'helm';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const failed = await until((s) => s.phase === 'Failed', 'Failed');
+    expect(failed.clusters[0]?.message).toMatch(/^install failed, retrying every 30s: .*timed out waiting/);
+    expect(phases(failed, 'cluster-1')).not.toContain('Unreachable');
+    const attempts = c1.calls.filter((c) => c === 'install').length;
+    c1.installFailure = undefined;
+    await until((s) => s.phase === 'Running', 'Running once Helm succeeds');
+    expect(c1.calls.filter((c) => c === 'install').length).toBeGreaterThan(attempts);
+  });
+}, 300_000);
+
 test('an install that creates none of the components is Failed once, not reinstalled in a loop', async () => {
   const c1 = new FakeCluster();
   c1.installLeavesNothing = true;

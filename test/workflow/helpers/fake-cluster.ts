@@ -18,7 +18,7 @@ export class FakeCluster {
   chartVersion?: string;
   releaseStatus = 'deployed';
   preflightDenied?: string;
-  installFailure?: 'rejected' | 'transient';
+  installFailure?: 'rejected' | 'transient' | 'helm';
   /** The install succeeds but creates none of the components (e.g. a release name the chart prefixes them with). */
   installLeavesNothing = false;
   readonly calls: string[] = [];
@@ -116,6 +116,12 @@ export function fakeActivities(
         throw ApplicationFailure.nonRetryable(
           'helm upgrade --install failed: chart argo-cd not found',
           FailureType.InstallRejected,
+        );
+      }
+      if (c.installFailure === 'helm') {
+        throw ApplicationFailure.retryable(
+          'helm upgrade --install failed: timed out waiting for the condition',
+          FailureType.HelmFailed,
         );
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
