@@ -47,7 +47,7 @@ function targetYaml(targetName: string, clusterIndex: number): string {
   const c = ksit.env.clusters[clusterIndex]!;
   return `apiVersion: ksit.io/v1alpha1
 kind: IntegrationTarget
-metadata: {name: ${targetName}, namespace: ksit-system, labels: {run: ${ksit.run}}}
+metadata: {name: ${targetName}, namespace: ksit-system, labels: {run: "${ksit.run}"}}
 spec: {clusterName: ${c.name}, kubeconfigFile: ${c.kubeconfig}, context: ${c.context}}
 `;
 }

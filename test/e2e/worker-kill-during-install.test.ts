@@ -1,5 +1,6 @@
 // SIGKILL the worker process (and its Helm child) in the middle of a Helm install, start a new worker, and the
 // Integration still ends Running with one healthy release: the release left in pending-install is recovered.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
@@ -17,9 +18,18 @@ let env: LocalEnvironment;
 let client: Client;
 let worker: WorkerProcess | undefined;
 const started: string[] = [];
+let workerLog = '';
+const tail = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+};
 
 beforeAll(async () => {
   env = loadEnvironment();
+  workerLog = join(env.ksitHome, `worker-kill-${run}.log`);
   client = new Client({ connection: await Connection.connect({ address: env.temporalAddress }) });
 });
 afterAll(async () => {
@@ -54,7 +64,7 @@ test('a worker killed mid-install is replaced and the install ends Running with 
     components: TOOLS.argocd.components,
     remediation: {},
   };
-  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
+  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`), logFile: workerLog });
   const targetId = workflowIds.target(target.namespace, target.name);
   await client.workflow.start('targetWorkflow', {
     taskQueue,
@@ -81,7 +91,11 @@ test('a worker killed mid-install is replaced and the install ends Running with 
       timeoutMs: 120_000,
       intervalMs: 200,
     },
-  );
+  ).catch(async (err: Error) => {
+    // Say why: the Integration's own status and the worker's last words.
+    const s = await handle.query(integrationStatusQuery).catch((e: Error) => e.message);
+    throw new Error(`${err.message}\nstatus: ${JSON.stringify(s)}\nworker log:\n${tail(workerLog)}`);
+  });
   worker.kill();
   worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
 
