@@ -38,6 +38,7 @@ import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './
 /** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
  * each resolve costs about 11 history events, so not more often. */
 const RESOLVE_EVERY_MS = 5 * 60_000;
+const MISSING_FIRST_RETRY_MS = 5_000;
 const MAX_HISTORY_EVENTS = 5_000;
 /** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
 const DELETE_WAIT_MS = 15 * 60 * 1000;
@@ -68,6 +69,7 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   const st: IntegrationState = input.state ?? { clusters: {}, children: {}, missing: [], paused: false };
   st.createdAt ??= new Date().toISOString();
   let resolveNow = true;
+  let missingChecks = 0;
   let deleteRequest: DeleteRequest | undefined;
   let lastPhase = '';
 
@@ -158,9 +160,16 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     if (resolveNow) {
       resolveNow = false;
       await reconcileTargets();
+      // A target applied together with this Integration can take a moment to show in Temporal's visibility, so a
+      // missing one is looked for again soon (5 s, doubling), not only at the next 5-minute resolve.
+      missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;
     }
     publishPhase();
-    const woke = await condition(() => resolveNow || deleteRequest !== undefined || phaseChanged(), RESOLVE_EVERY_MS);
+    const nextResolveMs =
+      missingChecks > 0
+        ? Math.min(RESOLVE_EVERY_MS, MISSING_FIRST_RETRY_MS * 2 ** (missingChecks - 1))
+        : RESOLVE_EVERY_MS;
+    const woke = await condition(() => resolveNow || deleteRequest !== undefined || phaseChanged(), nextResolveMs);
     if (!woke) resolveNow = true;
     if (deleteRequest) return remove(deleteRequest);
     const info = workflowInfo();

@@ -93,7 +93,9 @@ async function file(fileName: string, text: string): Promise<string> {
 test('preflight prints a checklist for targets in the file and changes nothing', async () => {
   const path = await file(
     'all.yaml',
-    [targetYaml(targets[0], 0), targetYaml(targets[1], 1), integrationYaml(name)].join('---\n'),
+    [targetYaml(targets[0], 0), targetYaml(targets[1], 1), integrationYaml(name, '{installHookSeconds: 3}')].join(
+      '---\n',
+    ),
   );
   const out = await cli(['preflight', '-f', path]);
   expect(out.stderr).toBe('');
