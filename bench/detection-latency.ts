@@ -43,7 +43,6 @@ const work = join(resultsDir, 'tmp', taskQueue);
 mkdirSync(work, { recursive: true });
 const worker = await startWorker(env, {
   taskQueue,
-  eventsFile: join(work, 'events.tsv'),
   logFile: join(work, 'worker.log'),
 });
 const client = await connect(env);

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { withTimeout } from '../activities/kube/request-options.js';
 import { TOOLS } from '../shared/tools/registry.js';
 import type { IntegrationSpec, TargetSpec } from '../shared/types.js';
 import { testChart } from '../test/e2e/helpers/ksit-worker.js';
@@ -37,6 +38,12 @@ const version = flag('version') ?? '5.51.6';
 const release = 'argocd';
 const components = TOOLS.argocd.components;
 const HELM_TIMEOUT_S = 120;
+// --hook S: the chart's pre-install hook Job runs S seconds, like a real chart's migration or CRD job; a local
+// KWOK cluster has no network latency or image pulls, so without it an install is nearly all Helm's own CPU.
+const hookSeconds = Number(flag('hook') ?? 0);
+const chartValues = hookSeconds ? { installHookSeconds: hookSeconds } : {};
+// The components ksit requires (optional ones do not hold up Running), so both sides wait for the same.
+const required = new Set(components.filter((c) => !c.optional).map((c) => c.name));
 
 interface FanoutRow {
   key: string;
@@ -58,8 +65,8 @@ const run = randomUUID().slice(0, 6);
 const taskQueue = `fanout-${run}`;
 const work = join(resultsDir, 'tmp', taskQueue);
 mkdirSync(work, { recursive: true });
-const eventsFile = join(work, 'events.tsv');
-const worker = await startWorker(env, { taskQueue, eventsFile, logFile: join(work, 'worker.log') });
+const logFile = join(work, 'worker.log');
+const worker = await startWorker(env, { taskQueue, logFile });
 const client = await connect(env);
 const rows: FanoutRow[] = [];
 const cleanup: { cluster: string; namespace: string }[] = [];
@@ -105,7 +112,7 @@ async function measure(size: number, targets: TargetSpec[]): Promise<FanoutRow> 
 
   // 1. The shell loop: the same command ksit's installChart runs, one cluster after another.
   const values = join(work, 'values.json');
-  writeFileSync(values, '{}');
+  writeFileSync(values, JSON.stringify(chartValues));
   const script = loopPlaces
     .map(
       (p) =>
@@ -136,10 +143,10 @@ async function measure(size: number, targets: TargetSpec[]): Promise<FanoutRow> 
     gracePeriodMs: 180_000,
     components,
     remediation: {},
-    install: testChart(env, chart, version, release),
+    install: testChart(env, chart, version, release, chartValues),
   }));
   const names = specs.map((s) => `'ksit-system/${s.name}'`).join(', ');
-  const before = readEvents(eventsFile).installs.length;
+  const before = readEvents(logFile).installs.length;
   const ksitStart = Date.now();
   await startIntegrations(client, taskQueue, specs);
   for (;;) {
@@ -153,18 +160,18 @@ async function measure(size: number, targets: TargetSpec[]): Promise<FanoutRow> 
     await sleep(500);
   }
   const ksitReady = Date.now() - ksitStart;
-  const installs = readEvents(eventsFile)
+  const installs = readEvents(logFile)
     .installs.slice(before)
     .filter((e) => e.ok);
   const ksitInstalled = Math.max(...installs.map((e) => e.doneAt)) - ksitStart;
   const each = installs.map((e) => (e.doneAt - e.startedAt) / 1000);
   log(`ksit: installed in ${ksitInstalled / 1000} s, Running in ${ksitReady / 1000} s (${installs.length} installs)`);
   const row: FanoutRow = {
-    key: String(size),
+    key: `${size}${hookSeconds ? `-hook${hookSeconds}` : ''}`,
     installs: size,
     clusters: new Set(loopPlaces.map((p) => p.cluster)).size,
     namespacesPerCluster: Math.ceil(size / clusters.length),
-    chart: `${chart} ${version}`,
+    chart: `${chart} ${version}${hookSeconds ? `, ${hookSeconds} s install hook` : ''}`,
     at: new Date().toISOString(),
     helmLoop: {
       installedSeconds: round(loopInstalled / 1000),
@@ -193,8 +200,6 @@ function kubectl(cluster: string, args: string[]) {
   return execa(join(env.binDir, 'kubectl'), ['--kubeconfig', kubeconfigOf(cluster), ...args], { env: toolEnv(env) });
 }
 
-const required = new Set(components.filter((c) => !c.optional).map((c) => c.name));
-
 /** Polls until the required components in the given namespaces have all their replicas ready. */
 async function waitReady(places: { cluster: string; namespace: string }[]): Promise<void> {
   const apis = new Map(
@@ -205,23 +210,27 @@ async function waitReady(places: { cluster: string; namespace: string }[]): Prom
     }),
   );
   const deadline = Date.now() + 10 * 60_000;
+  let lastError = '';
   for (;;) {
     const ready = await Promise.all(
       places.map(async ({ cluster, namespace }) => {
         const api = apis.get(cluster)!;
         const [d, s] = await Promise.all([
-          api.listNamespacedDeployment({ namespace }),
-          api.listNamespacedStatefulSet({ namespace }),
+          api.listNamespacedDeployment({ namespace }, withTimeout(10_000)),
+          api.listNamespacedStatefulSet({ namespace }, withTimeout(10_000)),
         ]);
-        // The components ksit requires (optional ones do not hold up Running), so both sides wait for the same.
         const all = [...d.items, ...s.items].filter((w) => required.has(w.metadata?.name ?? ''));
         return (
           all.length === required.size && all.every((w) => (w.status?.readyReplicas ?? 0) >= (w.spec?.replicas ?? 1))
         );
       }),
-    ).catch(() => [false]);
+    ).catch((err: Error) => {
+      if (err.message !== lastError) log(`reading the helm loop's workloads failed (retrying): ${err.message}`);
+      lastError = err.message;
+      return [false];
+    });
     if (ready.every(Boolean)) return;
-    if (Date.now() > deadline) throw new Error('helm loop installs not ready after 10 min');
+    if (Date.now() > deadline) throw new Error(`helm loop installs not ready after 10 min ${lastError}`);
     await sleep(500);
   }
 }

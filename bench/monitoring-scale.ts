@@ -120,13 +120,12 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
   const taskQueue = `bench-${run}`;
   const work = join(resultsDir, 'tmp', taskQueue);
   mkdirSync(work, { recursive: true });
-  const eventsFile = join(work, 'events.tsv');
+  const logFile = join(work, 'worker.log');
   log(`--- ${n} monitors (${n / nClusters} Integrations x ${nClusters} clusters), task queue ${taskQueue}`);
 
   const worker = await startWorker(env, {
     taskQueue,
-    eventsFile,
-    logFile: join(work, 'worker.log'),
+    logFile,
     cpuProfDir: cpuProf ? join(resultsDir, 'profiles') : undefined,
     extraEnv: maxActivities ? { KSIT_MAX_ACTIVITIES: maxActivities } : undefined,
   });
@@ -187,7 +186,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     const rss = rssMiB(worker.pid);
     const h1 = await historyLengths(client, taskQueue);
 
-    const { checks } = readEvents(eventsFile);
+    const { checks } = readEvents(logFile);
     const summary = summarizeChecks(checks, monitors, t0, t1, intervalMs);
     let events = 0;
     let lifecycleEvents = 0;
@@ -243,7 +242,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     printRows([row]);
     // Keep the raw checks (gitignored) for a closer look; drop the rest.
     mkdirSync(join(resultsDir, 'raw'), { recursive: true });
-    renameSync(eventsFile, join(resultsDir, 'raw', `monitoring-${row.key}-${taskQueue}.tsv`));
+    renameSync(logFile, join(resultsDir, 'raw', `monitoring-${row.key}-${taskQueue}.log`));
     rmSync(work, { recursive: true, force: true });
     return row;
   } finally {

@@ -87,11 +87,28 @@ const worker = (started.worker = await Worker.create({
     temporal: client,
     onCheck: (e) => {
       series.onCheck(e);
-      log.debug({ cluster: e.cluster, healthy: e.healthy, ms: e.durationMs }, 'health check');
+      // One line per check at debug level: what an operator needs to see a slow monitor, and what the
+      // benchmarks read to compute check lag (scheduledAt vs the line's time).
+      log.debug(
+        {
+          namespace: e.pair?.namespace,
+          integration: e.pair?.integration,
+          target: e.pair?.cluster,
+          cluster: e.cluster,
+          healthy: e.healthy,
+          reachable: e.reachable,
+          scheduledAt: e.scheduledAt,
+          ms: e.durationMs,
+        },
+        'health check',
+      );
     },
     onInstall: (e) => {
       series.onInstall(e);
-      log.info({ cluster: e.cluster, method: e.method, ok: e.ok, ms: e.durationMs }, 'install');
+      log.info(
+        { integration: e.pair?.integration, cluster: e.cluster, method: e.method, ok: e.ok, ms: e.durationMs },
+        'install',
+      );
     },
     onPair: series.onPair,
     workerShutdown: shuttingDown.signal,

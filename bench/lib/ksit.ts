@@ -1,66 +1,30 @@
-// ksit as the benchmarks drive it: a worker child process (bench/lib/worker-child.ts) on a task queue of its own,
+// ksit as the benchmarks drive it: the real worker process (dist/workers/main.js) on a task queue of its own,
+// logging each health check and install at debug level (the lines the benchmarks read lag and coverage from),
 // targets and Integrations started the way `ksit apply` starts them, and clean-up of everything the run started.
-import { fork, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import { workflowIds } from '../../workflows/definitions.js';
+import { startWorkerProcess, type WorkerProcess } from '../../test/e2e/helpers/worker-process.js';
 import type { LocalEnvironment } from './local-env.js';
 import { log, pool, sleep } from './report.js';
 
-export interface WorkerProcess {
-  pid: number;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
 export interface WorkerOptions {
   taskQueue: string;
-  eventsFile: string;
   logFile: string;
   /** Directory for a V8 CPU profile of the worker (node --cpu-prof), written when it stops. */
   cpuProfDir?: string;
   extraEnv?: Record<string, string>;
 }
 
-export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
-  const out = openSync(o.logFile, 'a');
-  const child = fork(new URL('./worker-child.js', import.meta.url).pathname, [], {
-    execArgv: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
-    stdio: ['ignore', out, out, 'ipc'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      TEMPORAL_NAMESPACE: env.temporalNamespace,
-      KSIT_TASK_QUEUE: o.taskQueue,
-      KSIT_HELM_BINARY: join(env.binDir, 'helm'),
-      KSIT_HELM_HOME: join(env.ksitHome, `helm-${o.taskQueue}`),
-      BENCH_EVENTS_FILE: o.eventsFile,
-      ...o.extraEnv,
-    },
+export function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
+  return startWorkerProcess(env, {
+    taskQueue: o.taskQueue,
+    logFile: o.logFile,
+    logLevel: 'debug',
+    nodeArgs: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
+    env: o.extraEnv,
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await Promise.race([
-    new Promise<void>((resolve) => child.once('message', () => resolve())),
-    exited.then((code) => {
-      throw new Error(`worker exited with ${code} before it was ready (log: ${o.logFile})`);
-    }),
-  ]);
-  return {
-    pid: child.pid!,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
-      if (!done) {
-        log('worker did not stop within 60 s of SIGTERM; killing it');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
 }
 
 export async function connect(env: LocalEnvironment): Promise<Client> {
@@ -186,12 +150,12 @@ export async function terminateRun(client: Client, taskQueue: string): Promise<n
 }
 
 export interface CheckEvent {
+  /** The monitor's lifecycle workflow id (one Integration on one target). */
   monitor: string;
   scheduledAt: number;
   doneAt: number;
   durationMs: number;
-  healthy: string;
-  /** A check whose reads failed reports no health (healthy "undefined"). */
+  /** A check whose reads failed reports no health. */
   ok: boolean;
 }
 
@@ -202,23 +166,26 @@ export interface InstallEvent {
   ok: boolean;
 }
 
-export function readEvents(file: string): { checks: CheckEvent[]; installs: InstallEvent[] } {
+/** The health checks and installs in a worker's JSON log (pino: `time` is when the line was written). */
+export function readEvents(logFile: string): { checks: CheckEvent[]; installs: InstallEvent[] } {
   const checks: CheckEvent[] = [];
   const installs: InstallEvent[] = [];
-  if (!existsSync(file)) return { checks, installs };
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const f = line.split('\t');
-    if (f[0] === 'check' && f.length === 6) {
+  if (!existsSync(logFile)) return { checks, installs };
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const e = JSON.parse(line) as Record<string, unknown>;
+    const time = Number(e.time);
+    const ms = Number(e.ms);
+    if (e.msg === 'health check') {
       checks.push({
-        monitor: f[1]!,
-        scheduledAt: Number(f[2]),
-        doneAt: Number(f[3]),
-        durationMs: Number(f[4]),
-        healthy: f[5]!,
-        ok: f[5] !== 'undefined',
+        monitor: workflowIds.cluster(String(e.namespace), String(e.integration), String(e.target)),
+        scheduledAt: Number(e.scheduledAt),
+        doneAt: time,
+        durationMs: ms,
+        ok: typeof e.healthy === 'boolean',
       });
-    } else if (f[0] === 'install' && f.length === 5) {
-      installs.push({ cluster: f[1]!, startedAt: Number(f[2]), doneAt: Number(f[3]), ok: f[4] === 'true' });
+    } else if (e.msg === 'install') {
+      installs.push({ cluster: String(e.cluster), startedAt: time - ms, doneAt: time, ok: e.ok === true });
     }
   }
   return { checks, installs };

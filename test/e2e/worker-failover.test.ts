@@ -24,7 +24,7 @@ const allClusters = (s: IntegrationStatus, phase: string) =>
   s.clusters.length === 2 && s.clusters.every((c) => c.phase === phase);
 
 test('after a SIGKILL of one of two workers, every monitor keeps working on the other', async () => {
-  const a = await startWorkerProcess(ksit.env, { name: 'a', taskQueue: ksit.taskQueue, run: ksit.run });
+  const a = await startWorkerProcess(ksit.env, { name: `${ksit.run}-a`, taskQueue: ksit.taskQueue });
   workers.push(a);
   const targets = [await ksit.target('cluster-1'), await ksit.target('cluster-2')];
   const specs = [
@@ -36,7 +36,7 @@ test('after a SIGKILL of one of two workers, every monitor keeps working on the 
   const pairs = pairsOf(specs, targets);
   // Every monitor runs on a, as its /metrics shows; b joins the task queue only now.
   await untilExported(a, pairs, 'Running', 60_000);
-  const b = await startWorkerProcess(ksit.env, { name: 'b', taskQueue: ksit.taskQueue, run: ksit.run });
+  const b = await startWorkerProcess(ksit.env, { name: `${ksit.run}-b`, taskQueue: ksit.taskQueue });
   workers.push(b);
 
   a.signal('SIGKILL');

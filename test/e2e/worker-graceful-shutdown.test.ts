@@ -28,8 +28,8 @@ const allClusters = (s: IntegrationStatus, phase: string) =>
   s.clusters.length === 2 && s.clusters.every((c) => c.phase === phase);
 
 test('SIGTERM: exit 0 within the grace period, and the watches continue on the other worker at once', async () => {
-  const opts = { taskQueue: ksit.taskQueue, run: ksit.run, graceSeconds: GRACE_SECONDS };
-  const a = await startWorkerProcess(ksit.env, { name: 'a', ...opts });
+  const opts = { taskQueue: ksit.taskQueue, graceSeconds: GRACE_SECONDS };
+  const a = await startWorkerProcess(ksit.env, { name: `${ksit.run}-a`, ...opts });
   workers.push(a);
   const targets = [await ksit.target('cluster-1'), await ksit.target('cluster-2')];
   const spec = ksit.spec('istio', targets, { install: testChart(ksit.env, 'istiod', '1.20.2', 'istiod') });
@@ -37,7 +37,7 @@ test('SIGTERM: exit 0 within the grace period, and the watches continue on the o
   await until('Running on both clusters', (s) => allClusters(s, 'Running'));
   const pairs = pairsOf([spec], targets);
   await untilExported(a, pairs, 'Running', 60_000);
-  const b = await startWorkerProcess(ksit.env, { name: 'b', ...opts });
+  const b = await startWorkerProcess(ksit.env, { name: `${ksit.run}-b`, ...opts });
   workers.push(b);
 
   const sigterm = Date.now();

@@ -10,7 +10,7 @@ import type { IntegrationSpec, IntegrationStatus, TargetSpec } from '../../share
 import { integrationStatusQuery, workflowIds } from '../../workflows/definitions.js';
 import { kubeClient, loadEnvironment, waitFor, type LocalEnvironment } from './env/environment.js';
 import { testChart } from './helpers/ksit-worker.js';
-import { startWorkerProcess, type WorkerProcess } from '../faults/helpers/worker-child.js';
+import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
 
 const run = randomUUID().slice(0, 8);
 const taskQueue = `e2e-kill-${run}`;
@@ -64,7 +64,11 @@ test('a worker killed mid-install is replaced and the install ends Running with 
     components: TOOLS.argocd.components,
     remediation: {},
   };
-  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`), logFile: workerLog });
+  worker = await startWorkerProcess(env, {
+    taskQueue,
+    helmHome: join(env.ksitHome, `helm-${run}`),
+    logFile: workerLog,
+  });
   const targetId = workflowIds.target(target.namespace, target.name);
   await client.workflow.start('targetWorkflow', {
     taskQueue,
@@ -97,7 +101,7 @@ test('a worker killed mid-install is replaced and the install ends Running with 
     throw new Error(`${err.message}\nstatus: ${JSON.stringify(s)}\nworker log:\n${tail(workerLog)}`);
   });
   worker.kill();
-  worker = startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
+  worker = await startWorkerProcess(env, { taskQueue, helmHome: join(env.ksitHome, `helm-${run}`) });
 
   const status = await waitFor(
     'Running after the worker was replaced',

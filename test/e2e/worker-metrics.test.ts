@@ -20,9 +20,8 @@ afterAll(async () => {
 
 test('/healthz, /readyz and /metrics of a real worker follow a fault and its repair', async () => {
   worker = await startWorkerProcess(ksit.env, {
-    name: 'w',
+    name: `${ksit.run}-w`,
     taskQueue: ksit.taskQueue,
-    run: ksit.run,
     waitReady: false,
   });
   // The endpoint is up before the worker has bundled its workflows and connected: alive, not ready.

@@ -10,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { getCluster, injectFault, kubeClient, loadEnvironment } from '../e2e/env/environment.js';
 import { clusterOf, type KsitHarness, startKsit, testChart } from '../e2e/helpers/ksit-worker.js';
-import { startWorkerProcess, type WorkerProcess } from './helpers/worker-child.js';
+import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
 
 // cluster-2 plays the control cluster; the Secret it holds points at cluster-1.
 const control = 'cluster-2';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const env = loadEnvironment();
   ksit = await startKsit({ inProcessWorker: false });
   logFile = join(env.ksitHome, 'logs', `faults-secrets-${ksit.run}.log`);
-  worker = startWorkerProcess(env, {
+  worker = await startWorkerProcess(env, {
     taskQueue: ksit.taskQueue,
     logFile,
     logLevel: 'debug',

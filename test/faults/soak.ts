@@ -24,7 +24,7 @@ import {
   toolEnv,
 } from '../e2e/env/environment.js';
 import { type IntegrationHandle, startKsit } from '../e2e/helpers/ksit-worker.js';
-import { startWorkerProcess } from './helpers/worker-child.js';
+import { startWorkerProcess } from '../e2e/helpers/worker-process.js';
 import { unfinishedLifecycles } from './helpers/pending-work.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -121,7 +121,7 @@ async function main() {
   mkdirSync(reportDir, { recursive: true });
   const logFile = join(reportDir, `worker-${ksit.run}.log`);
   const workerStartedS = elapsed();
-  const worker = startWorkerProcess(env, { taskQueue: ksit.taskQueue, logFile, logLevel: 'info' });
+  const worker = await startWorkerProcess(env, { taskQueue: ksit.taskQueue, logFile, logLevel: 'info' });
   const rss: { atS: number; kib: number }[] = [];
   const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
   const rssTimer = setInterval(sampleRss, 30_000);

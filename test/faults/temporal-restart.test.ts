@@ -14,7 +14,7 @@ import {
   startKsit,
   testChart,
 } from '../e2e/helpers/ksit-worker.js';
-import { startWorkerProcess, type WorkerProcess } from './helpers/worker-child.js';
+import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
 import { helmList, installsScheduledSince } from './helpers/helm-evidence.js';
 
 const DOWN_MS = 10_000;
@@ -23,7 +23,7 @@ let ksit: KsitHarness;
 let worker: WorkerProcess | undefined;
 beforeAll(async () => {
   ksit = await startKsit({ inProcessWorker: false });
-  worker = startWorkerProcess(ksit.env, {
+  worker = await startWorkerProcess(ksit.env, {
     taskQueue: ksit.taskQueue,
     logFile: join(ksit.env.ksitHome, 'logs', `faults-temporal-restart-${ksit.run}.log`),
   });
@@ -86,7 +86,7 @@ test('a Temporal restart: monitors carry on, faults after it are detected, nothi
       `${monitors.length} faults injected after it all seen within ${degradedS.toFixed(1)} s`,
   );
 
-  expect(worker?.child.exitCode).toBeNull(); // the same worker process, never restarted
+  expect(worker?.running()).toBe(true); // the same worker process, never restarted
   for (const m of monitors) {
     const lifecycle = workflowIds.cluster(m.spec.namespace, m.spec.name, m.target.name);
     expect({ lifecycle, installs: await installsScheduledSince(ksit.client, lifecycle, restartedAt) }).toEqual({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { TargetSpec } from '../../shared/types.js';
 import { kubeClient, waitFor } from '../e2e/env/environment.js';
 import { type IntegrationHandle, type KsitHarness, startKsit, testChart } from '../e2e/helpers/ksit-worker.js';
-import { startWorkerProcess, type WorkerProcess } from './helpers/worker-child.js';
+import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
 import { helmList } from './helpers/helm-evidence.js';
 
 const TRIALS = Number(process.env.KSIT_FAULT_KILL_TRIALS ?? 10);
@@ -36,7 +36,7 @@ async function releaseSecrets(cluster: string, namespace: string): Promise<{ rev
 test(`${TRIALS} workers killed mid-install: every Integration ends Running with one deployed release`, async () => {
   const targets: TargetSpec[] = [await ksit.target('cluster-1'), await ksit.target('cluster-2')];
   const trials: { cluster: string; namespace: string; integration: IntegrationHandle; killedAfterMs: number }[] = [];
-  worker = startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
+  worker = await startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
   for (let k = 0; k < TRIALS; k++) {
     const target = targets[k % targets.length]!;
     const namespace = `argocd-kill-${ksit.run}-${k}`;
@@ -57,7 +57,7 @@ test(`${TRIALS} workers killed mid-install: every Integration ends Running with 
     );
     worker.kill();
     trials.push({ cluster: target.clusterName, namespace, integration, killedAfterMs: Date.now() - t0 });
-    worker = startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
+    worker = await startWorkerProcess(ksit.env, { taskQueue: ksit.taskQueue });
   }
   console.log(`[faults] ${TRIALS} kills, each after ${trials.map((t) => t.killedAfterMs).join(', ')} ms`);
 

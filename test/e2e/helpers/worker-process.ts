@@ -1,10 +1,13 @@
-// The real worker entry point (dist/workers/main.js) as a child process of the test: its HTTP endpoint on a free
-// loopback port, its log in $KSIT_HOME/logs, and the signals a platform would send it (SIGTERM on scale-down,
-// SIGKILL on a node loss).
+// The real worker entry point (dist/workers/main.js) as a child process, shared by the e2e tests, the fault suite
+// and the benchmarks, so that all of them exercise (and measure) the worker users run: its HTTP endpoint on a free
+// loopback port, its JSON log in a file, and the signals a platform would send it (SIGTERM on scale-down, SIGKILL
+// on a node loss). It runs in its own process group so that one SIGKILL takes its Helm children down too.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type LocalEnvironment, repoRoot, waitFor } from '../env/environment.js';
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null; at: number };
 
 export interface WorkerProcess {
   name: string;
@@ -12,27 +15,44 @@ export interface WorkerProcess {
   httpPort: number;
   logFile: string;
   /** Resolves when the process has exited: its exit code, or the signal that ended it. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  exited: Promise<Exit>;
+  /** False once the process has exited. */
+  running(): boolean;
   get(path: string): Promise<{ status: number; body: string }>;
   /** Sends a signal to the process (SIGKILL goes to its whole group, taking Helm children down with it). */
   signal(signal: NodeJS.Signals): void;
+  /** SIGKILL to the whole process group, like a node losing power. */
+  kill(): void;
+  /** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`; resolves once it is gone. */
+  stop(timeoutMs?: number): Promise<Exit>;
+  /** Resident memory of the worker process in KiB (0 once it is gone). */
+  rssKib(): number;
 }
 
 export interface WorkerProcessOptions {
-  name: string;
   taskQueue: string;
-  run: string;
+  /** Names the default log file and Helm home (default: the task queue). */
+  name?: string;
+  /** Where stdout and stderr go (default: $KSIT_HOME/logs/worker-<name>.log, truncated). */
+  logFile?: string;
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Helm's cache/config/data directory (default: $KSIT_HOME/helm-<name>). */
+  helmHome?: string;
   graceSeconds?: number;
-  /** Wait until /readyz answers 200 (default true). */
+  /** Extra environment, e.g. KSIT_CONTROL_KUBECONFIG. */
+  env?: NodeJS.ProcessEnv;
+  /** Node options for the worker, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** Wait until /readyz answers 200 (default true); the HTTP port is always waited for. */
   waitReady?: boolean;
 }
 
 export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcessOptions): Promise<WorkerProcess> {
-  const logDir = join(env.ksitHome, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `e2e-${o.run}-${o.name}.log`);
-  const out = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'dist/workers/main.js')], {
+  const name = o.name ?? o.taskQueue;
+  const logFile = o.logFile ?? join(env.ksitHome, 'logs', `worker-${name}.log`);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const out = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, [...(o.nodeArgs ?? []), join(repoRoot, 'dist/workers/main.js')], {
     detached: true,
     stdio: ['ignore', out, out],
     env: {
@@ -41,49 +61,72 @@ export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcess
       TEMPORAL_NAMESPACE: env.temporalNamespace,
       KSIT_TASK_QUEUE: o.taskQueue,
       KSIT_HELM_BINARY: join(env.binDir, 'helm'),
-      KSIT_HELM_HOME: join(env.ksitHome, `helm-${o.run}-${o.name}`),
+      KSIT_HELM_HOME: o.helmHome ?? join(env.ksitHome, `helm-${name}`),
+      // A replacement starts while a killed worker may still hold its port: each picks a free one.
       KSIT_HTTP_PORT: '0',
       KSIT_HTTP_HOST: '127.0.0.1',
       KSIT_SHUTDOWN_GRACE_SECONDS: String(o.graceSeconds ?? 30),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: o.logLevel ?? 'info',
+      ...o.env,
     },
   });
+  closeSync(out); // the child holds its own copy
   const pid = child.pid;
-  if (!pid) throw new Error(`worker ${o.name} did not start`);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+  if (!pid) throw new Error(`worker ${name} did not start`);
+  const exited = new Promise<Exit>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   let gone = false;
   void exited.then(() => (gone = true));
 
+  // The log is appended to across restarts: only lines written after this start count.
+  const logStart = readFileSync(logFile).length;
+  const newLog = () => readFileSync(logFile).subarray(logStart).toString('utf8');
   const httpPort = await waitFor(
-    `worker ${o.name} to log its HTTP port (${logFile})`,
+    `worker ${name} to log its HTTP port (${logFile})`,
     async () => {
-      if (gone) throw new Error(`worker ${o.name} exited:\n${readFileSync(logFile, 'utf8').slice(-2_000)}`);
-      const line = readFileSync(logFile, 'utf8')
+      if (gone) throw new Error(`worker ${name} exited:\n${newLog().slice(-2_000)}`);
+      const line = newLog()
         .split('\n')
         .find((l) => l.includes('"msg":"http endpoint listening'));
       return line ? (JSON.parse(line) as { port: number }).port : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 100 },
   );
-  const get = async (path: string) => {
-    const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(10_000) });
-    return { status: res.status, body: await res.text() };
+  const signal = (s: NodeJS.Signals) => {
+    if (gone) return;
+    try {
+      process.kill(s === 'SIGKILL' ? -pid : pid, s);
+    } catch {
+      // already gone
+    }
   };
   const worker: WorkerProcess = {
-    name: o.name,
+    name,
     pid,
     httpPort,
     logFile,
     exited,
-    get,
-    signal(signal) {
-      if (gone) return;
+    running: () => !gone,
+    async get(path) {
+      const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(10_000) });
+      return { status: res.status, body: await res.text() };
+    },
+    signal,
+    kill: () => signal('SIGKILL'),
+    async stop(timeoutMs = 60_000) {
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), timeoutMs);
+      const exit = await exited;
+      clearTimeout(timer);
+      return exit;
+    },
+    rssKib() {
       try {
-        process.kill(signal === 'SIGKILL' ? -pid : pid, signal);
+        const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return match ? Number(match[1]) : 0;
       } catch {
-        // already gone
+        return 0;
       }
     },
   };
@@ -96,10 +139,7 @@ export async function waitReady(worker: WorkerProcess): Promise<void> {
   await waitFor(
     `worker ${worker.name} ready`,
     async () => ((await worker.get('/readyz')).status === 200 ? true : undefined),
-    {
-      timeoutMs: 240_000,
-      intervalMs: 500,
-    },
+    { timeoutMs: 240_000, intervalMs: 500 },
   );
 }
 
