@@ -11,6 +11,7 @@ import type {
 import { classifyKubeError } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import type { HelmRunner } from './helm/helm-runner.js';
+import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
 import { readReleaseState, type ReleaseState } from './helm/release-state.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
@@ -24,6 +25,8 @@ import { watchHealth, type CheckListener, type PairRef, type WatchHealthInput } 
 export interface ActivityDeps {
   clients: ClusterClients;
   helm: HelmRunner;
+  /** How many Helm installs/uninstalls run at once on this worker (default: DEFAULT_HELM_PROCESSES). */
+  helmSlots?: HelmSlots;
   /** Needed only by resolveTargets (targets are workflows; their specs live in Temporal). */
   temporal?: Client;
   onCheck?: CheckListener;
@@ -83,8 +86,36 @@ export interface InstallToolInput extends ClusterInput {
  * All cluster and Helm I/O, one verb per activity. Dependencies are injected so that tests can swap the seams
  * (clients, Helm runner) and workers share one client cache.
  */
+/**
+ * How long an install waits for a Helm slot before its attempt gives up (HelmBusy, retried). Install activities may
+ * run Helm's timeout plus 5 minutes; Helm itself gets its timeout plus 30 s, so 3 minutes of waiting still fits.
+ */
+const HELM_SLOT_WAIT_MS = 3 * 60_000;
+
 export function createActivities(deps: ActivityDeps) {
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
+  const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
+
+  /**
+   * Runs a Helm install/uninstall once this worker has a free Helm slot, heartbeating all along (waiting, and while
+   * Helm runs: `helm uninstall --wait` can take minutes) so that a dead worker is noticed within a minute.
+   */
+  async function inHelmSlot<T>(fn: () => Promise<T>): Promise<T> {
+    const ctx = Context.current();
+    let step = 'waiting for a Helm slot';
+    const beat = setInterval(() => ctx.heartbeat({ step }), 5_000);
+    try {
+      return await helmSlots.run(
+        () => {
+          step = 'helm';
+          return fn();
+        },
+        { maxWaitMs: HELM_SLOT_WAIT_MS, signal: ctx.cancellationSignal },
+      );
+    } finally {
+      clearInterval(beat);
+    }
+  }
 
   /** Runs `fn` between the pair's started and returned/stopped events (when the input names a pair). */
   async function asPair<T>(input: { pair?: PairRef; phase?: ClusterPhase }, fn: () => Promise<T>): Promise<T> {
@@ -127,7 +158,10 @@ export function createActivities(deps: ActivityDeps) {
       const client = await clientFor(input);
       const signal = Context.current().cancellationSignal;
       if (input.install.method === 'helm') {
-        return uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.install.releaseName, signal);
+        const { releaseName } = input.install;
+        return inHelmSlot(() =>
+          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, signal),
+        );
       }
       return deleteManifest(client, input.cluster, input.namespace, input.install.source);
     },
@@ -152,7 +186,8 @@ export function createActivities(deps: ActivityDeps) {
     let ok = false;
     try {
       if (input.install.method === 'helm') {
-        const r = await installChart(client, deps.helm, input.cluster, input.namespace, input.install);
+        const helmInstall = input.install;
+        const r = await inHelmSlot(() => installChart(client, deps.helm, input.cluster, input.namespace, helmInstall));
         ok = true;
         return {
           detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,

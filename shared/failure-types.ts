@@ -10,6 +10,8 @@ export const FailureType = {
   InstallRejected: 'InstallRejected',
   /** A Helm run failed in a way that may pass on another attempt. */
   HelmFailed: 'HelmFailed',
+  /** The worker already runs its maximum of Helm processes: retried later, maybe on another worker; not a failure. */
+  HelmBusy: 'HelmBusy',
   /** The worker running a health watch is shutting down: the watch is retried on another worker at once. */
   WorkerShutdown: 'WorkerShutdown',
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HELM_PROCESSES } from '../activities/helm/helm-slots.js';
 
 // Worker configuration comes from the environment only, validated at start so a typo fails fast and says where.
 const schema = z.object({
@@ -25,6 +26,12 @@ const schema = z.object({
   KSIT_HELM_HOME: z.string().optional(),
   /** Health watches are long-running activities: one slot per monitored (integration, cluster) pair. */
   KSIT_MAX_ACTIVITIES: z.coerce.number().int().positive().default(2_000),
+  /** Helm installs/uninstalls this worker runs at once (each a Helm process of 100-200 MB); more wait their turn. */
+  KSIT_MAX_HELM_PROCESSES: z.coerce
+    .number({ error: 'must be a whole number of Helm processes' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .default(DEFAULT_HELM_PROCESSES),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce

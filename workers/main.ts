@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createHelmRunner } from '../activities/helm/helm-runner.js';
+import { HelmSlots } from '../activities/helm/helm-slots.js';
 import { ClusterClients } from '../activities/kube/cluster-clients.js';
 import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
@@ -84,6 +85,7 @@ const worker = (started.worker = await Worker.create({
   activities: createActivities({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
+    helmSlots: new HelmSlots(config.KSIT_MAX_HELM_PROCESSES),
     temporal: client,
     onCheck: (e) => {
       series.onCheck(e);

@@ -45,6 +45,8 @@ export interface ClusterLifecycleState {
   graceUntil?: number;
   lastSignature?: string;
   installReason?: string;
+  /** Why the last install attempts did not start (every worker's Helm slots were taken); cleared once one runs. */
+  waitingForHelm?: string;
   /** False from an install until its components are first seen; absent (older runs) counts as seen. */
   componentsSeenSinceInstall?: boolean;
 }
@@ -243,12 +245,14 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       install.method === 'helm'
         ? `chart ${install.chart.chart} ${install.chart.version ?? ''}`.trim()
         : `manifest ${install.source}`;
-    await report('Installing', `installing ${what} (${s.installReason ?? 'install'})`);
+    const waiting = s.waitingForHelm ? `; waiting its turn: ${s.waitingForHelm}` : '';
+    await report('Installing', `installing ${what} (${s.installReason ?? 'install'})${waiting}`);
     s.reinstallRequested = false;
     const result = await interruptible(() =>
       installActivities(install).installTool({ ...ids, namespace: spec.toolNamespace, install, ...metricsOf() }),
     );
     if (!result) return;
+    s.waitingForHelm = undefined;
     s.graceUntil = Date.now() + spec.gracePeriodMs;
     s.componentsSeenSinceInstall = false;
     s.lastSignature = undefined;
@@ -343,6 +347,10 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     // Every attempt of a health watch landed on workers that were shutting down: nothing is wrong with the tool or
     // the cluster, so start a fresh watch (a new retry budget) without reporting anything.
     if (type === FailureType.WorkerShutdown) return;
+    // Every attempt waited for a Helm slot on busy workers (a large rollout): nothing failed, so stay Installing and
+    // try again at once; the install's message says why it has not started (one transition, not one per attempt).
+    s.waitingForHelm = type === FailureType.HelmBusy ? message : undefined;
+    if (s.waitingForHelm) return;
     if (type === FailureType.HelmFailed) {
       // Helm itself failed on every attempt (a hook that timed out, an object owned by another release): the
       // cluster answers, the tool is not as asked. That needs a look, so Failed, not Unreachable; still retried.

@@ -83,6 +83,27 @@ test('an install that Helm keeps failing is Failed (not Unreachable), is retried
   });
 }, 300_000);
 
+test('an install that waits for a Helm slot on busy workers stays Installing and says why, then installs', async () => {
+  const c1 = new FakeCluster();
+  c1.installFailure = 'busy';
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec(), async ({ until }) => {
+    const waiting = await until((s) => /waiting its turn/.test(s.clusters[0]?.message ?? ''), 'waiting its turn');
+    expect(waiting.clusters[0]?.phase).toBe('Installing');
+    expect(waiting.clusters[0]?.message).toMatch(
+      /^installing chart argo-cd 5\.51\.6 \(argocd is not installed\); waiting its turn: .*KSIT_MAX_HELM_PROCESSES=4/,
+    );
+    // Attempts go on while it waits, with one transition for it, not one per attempt.
+    const attempts = c1.calls.filter((c) => c === 'install').length;
+    await until(() => c1.calls.filter((c) => c === 'install').length >= attempts + 6, 'more attempts');
+    const later = await until((s) => s.clusters[0]?.phase === 'Installing', 'still Installing');
+    expect(later.clusters[0]?.transitions.filter((t) => /waiting its turn/.test(t.message))).toHaveLength(1);
+    c1.installFailure = undefined;
+    const running = await until((s) => s.phase === 'Running', 'Running once a slot is free');
+    expect(phases(running, 'cluster-1')).not.toContain('Failed');
+    expect(phases(running, 'cluster-1')).not.toContain('Unreachable');
+  });
+}, 300_000);
+
 test('an install that creates none of the components is Failed once, not reinstalled in a loop', async () => {
   const c1 = new FakeCluster();
   c1.installLeavesNothing = true;

@@ -18,7 +18,7 @@ export class FakeCluster {
   chartVersion?: string;
   releaseStatus = 'deployed';
   preflightDenied?: string;
-  installFailure?: 'rejected' | 'transient' | 'helm';
+  installFailure?: 'rejected' | 'transient' | 'helm' | 'busy';
   /** The install succeeds but creates none of the components (e.g. a release name the chart prefixes them with). */
   installLeavesNothing = false;
   readonly calls: string[] = [];
@@ -123,6 +123,13 @@ export function fakeActivities(
           'helm upgrade --install failed: timed out waiting for the condition',
           FailureType.HelmFailed,
         );
+      }
+      if (c.installFailure === 'busy') {
+        throw ApplicationFailure.create({
+          type: FailureType.HelmBusy,
+          message: 'this worker already runs 4 Helm processes (KSIT_MAX_HELM_PROCESSES=4) and 9 more installs wait',
+          nextRetryDelay: '10 seconds',
+        });
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
       if (c.installLeavesNothing) return { detail: 'helm release argocd revision 1' };
