@@ -6,7 +6,8 @@ export interface ToolDefinition {
   displayName: string;
   defaultNamespace: string;
   /** How autoInstall installs it when the Integration names no chart or manifest of its own. */
-  defaultInstall?: { method: 'helm'; chart: HelmChartRef; releaseName: string } | { method: 'manifest'; source: string };
+  defaultInstall?:
+    { method: 'helm'; chart: HelmChartRef; releaseName: string } | { method: 'manifest'; source: string };
   /** Workloads that must be ready (optional ones are reported but never make the tool unhealthy). */
   components: ComponentRef[];
   /** Kubernetes server versions the tool supports, as a range over major.minor. */
