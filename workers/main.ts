@@ -10,6 +10,7 @@ import { loadWorkerConfig } from './config.js';
 import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
+import { FleetPhases } from './metrics/fleet-phases.js';
 import { PairSeries } from './metrics/pair-series.js';
 import { createKsitMetrics } from './metrics/registry.js';
 import { freeLoopbackPort, temporalMetricsReader } from './metrics/temporal-metrics.js';
@@ -122,6 +123,9 @@ const worker = (started.worker = await Worker.create({
   shutdownForceTime: graceMs + 15_000,
 }));
 
+// Pairs waiting on a timer (Failed, Paused) run no activity, so no worker's pair series show them; visibility does.
+const stopFleetPhases = new FleetPhases(client, config.KSIT_TASK_QUEUE, metrics.fleetPhase, log).start();
+
 log.info(
   {
     address: config.TEMPORAL_ADDRESS,
@@ -140,6 +144,7 @@ try {
   log.error({ err }, 'ksit worker failed');
   exitCode = 1;
 }
+stopFleetPhases();
 await http.close();
 await connection.close().catch(() => undefined);
 await client.connection.close().catch(() => undefined);

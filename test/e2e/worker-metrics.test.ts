@@ -1,7 +1,9 @@
 // A real worker process's HTTP endpoint: /readyz says "starting" until the worker polls, /healthz answers, and
 // /metrics follows one Integration on one cluster from Running/healthy to Degraded/unhealthy and back as a fault
-// comes and goes, next to the install counter and Temporal's own runtime metrics.
+// comes and goes, next to the install counter and Temporal's own runtime metrics; ksit_fleet_phase (from
+// visibility) shows the pair while Degraded, and while Paused, when no activity runs for it.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { pauseUpdate } from '../../workflows/definitions.js';
 import { injectFault, waitFor } from './env/environment.js';
 import { type KsitHarness, startKsit, testChart } from './helpers/ksit-worker.js';
 import { sample, startWorkerProcess, waitReady, type WorkerProcess } from './helpers/worker-process.js';
@@ -32,7 +34,7 @@ test('/healthz, /readyz and /metrics of a real worker follow a fault and its rep
 
   const target = await ksit.target('cluster-1');
   const spec = ksit.spec('istio', [target], { install: testChart(ksit.env, 'istiod', '1.20.2', 'istiod') });
-  const { until } = await ksit.integration(spec);
+  const { handle, until } = await ksit.integration(spec);
   await until('Running', (s) => s.phase === 'Running');
 
   const ids = { namespace: spec.namespace, integration: spec.name, cluster: target.name };
@@ -77,7 +79,18 @@ test('/healthz, /readyz and /metrics of a real worker follow a fault and its rep
     sample(degraded, 'ksit_health_check_duration_seconds_count', { cluster: target.name, result: 'unhealthy' }),
   ).toBeGreaterThan(0);
 
+  // The same from Temporal visibility (refreshed every 30 s): a pair that is not Running.
+  const fleet = (t: string, p: string) => sample(t, 'ksit_fleet_phase', { ...pair, phase: p });
+  await scrapeUntil('ksit_fleet_phase Degraded', (t) => fleet(t, 'Degraded') === 1);
+
   await faulted();
   faulted = undefined;
   await scrapeUntil('healthy 1 and phase Running again', (t) => healthy(t) === 1 && phase(t, 'Running') === 1, 120_000);
+  await scrapeUntil('no ksit_fleet_phase once Running', (t) => fleet(t, 'Degraded') === undefined);
+
+  // Paused runs no activity, so no worker exports the pair's ksit_integration_phase; visibility still shows it.
+  await handle.executeUpdate(pauseUpdate, { args: [{}] });
+  await until('Paused', (s) => s.phase === 'Paused');
+  const paused = await scrapeUntil('ksit_fleet_phase Paused', (t) => fleet(t, 'Paused') === 1);
+  expect(phase(paused, 'Running')).toBeUndefined();
 }, 600_000);

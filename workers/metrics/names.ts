@@ -4,6 +4,12 @@
 
 /** Labels: namespace, integration, cluster, type, phase. 1 for the pair's current phase, 0 for the others. */
 export const INTEGRATION_PHASE = 'ksit_integration_phase';
+/**
+ * Labels: namespace, integration, cluster, type, phase. 1 for every pair that is not Running, read from Temporal
+ * visibility every 30 s, so it also covers pairs with no activity running (Paused, Failed waiting for a re-check
+ * or a new spec). Every worker exports the same series.
+ */
+export const FLEET_PHASE = 'ksit_fleet_phase';
 /** Labels: namespace, integration, cluster, type. 1 healthy, 0 unhealthy or unreachable; absent while unknown. */
 export const INTEGRATION_HEALTHY = 'ksit_integration_healthy';
 /** Labels: cluster. 1 when the last API call to the cluster answered, 0 when it failed as unreachable. */
@@ -21,6 +27,7 @@ export const WORKER_INFO = 'ksit_worker_info';
 
 export const KSIT_METRIC_NAMES = [
   INTEGRATION_PHASE,
+  FLEET_PHASE,
   INTEGRATION_HEALTHY,
   CLUSTER_REACHABLE,
   HEALTH_CHECK_DURATION,

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   CLUSTER_REACHABLE,
+  FLEET_PHASE,
   HEALTH_CHECK_DURATION,
   HEALTH_CHECK_LAG,
   INSTALL_DURATION,
@@ -22,6 +23,12 @@ export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
     integrationPhase: new Gauge({
       name: INTEGRATION_PHASE,
       help: 'Phase of an Integration on a cluster: 1 for the current phase, 0 for the others',
+      labelNames: [...PAIR_LABELS, 'phase'],
+      registers,
+    }),
+    fleetPhase: new Gauge({
+      name: FLEET_PHASE,
+      help: 'Integration x cluster pairs that are not Running, from Temporal visibility (same on every worker)',
       labelNames: [...PAIR_LABELS, 'phase'],
       registers,
     }),
