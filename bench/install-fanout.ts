@@ -167,7 +167,7 @@ async function measure(size: number, targets: TargetSpec[]): Promise<FanoutRow> 
   const each = installs.map((e) => (e.doneAt - e.startedAt) / 1000);
   log(`ksit: installed in ${ksitInstalled / 1000} s, Running in ${ksitReady / 1000} s (${installs.length} installs)`);
   const row: FanoutRow = {
-    key: `${size}${hookSeconds ? `-hook${hookSeconds}` : ''}`,
+    key: `${size}${clusters.length < size ? `-on${clusters.length}` : ''}${hookSeconds ? `-hook${hookSeconds}` : ''}`,
     installs: size,
     clusters: new Set(loopPlaces.map((p) => p.cluster)).size,
     namespacesPerCluster: Math.ceil(size / clusters.length),
