@@ -54,7 +54,7 @@ function expectHardened(objects: K8sObject[]) {
     });
     expect(pod.hostNetwork ?? false).toBe(false);
     const tmp = pod.volumes.find((v: { name: string }) => v.name === 'tmp');
-    expect(tmp.emptyDir.sizeLimit).toBeTruthy();
+    expect(tmp.emptyDir.sizeLimit).toMatch(/^\d+(Mi|Gi)$/);
     for (const c of pod.containers) {
       expect(c.securityContext).toMatchObject({
         readOnlyRootFilesystem: true,
@@ -67,8 +67,9 @@ function expectHardened(objects: K8sObject[]) {
       });
       expect(c.securityContext.capabilities.add).toBeUndefined();
       for (const kind of ['requests', 'limits']) {
-        expect(c.resources[kind].cpu).toBeTruthy();
-        expect(c.resources[kind].memory).toBeTruthy();
+        // Kubernetes quantities: cores or millicores, and a memory size with its unit.
+        expect(String(c.resources[kind].cpu)).toMatch(/^\d+(\.\d+)?m?$/);
+        expect(String(c.resources[kind].memory)).toMatch(/^\d+(Mi|Gi)$/);
       }
       expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       expect(c.image).toMatch(/^[^:@]+(:[^@]+|@sha256:[a-f0-9]{64})$/);
