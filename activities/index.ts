@@ -83,15 +83,15 @@ export interface InstallToolInput extends ClusterInput {
 }
 
 /**
- * All cluster and Helm I/O, one verb per activity. Dependencies are injected so that tests can swap the seams
- * (clients, Helm runner) and workers share one client cache.
- */
-/**
  * How long an install waits for a Helm slot before its attempt gives up (HelmBusy, retried). Install activities may
  * run Helm's timeout plus 5 minutes; Helm itself gets its timeout plus 30 s, so 3 minutes of waiting still fits.
  */
 const HELM_SLOT_WAIT_MS = 3 * 60_000;
 
+/**
+ * All cluster and Helm I/O, one verb per activity. Dependencies are injected so that tests can swap the seams
+ * (clients, Helm runner) and workers share one client cache.
+ */
 export function createActivities(deps: ActivityDeps) {
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
   const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);

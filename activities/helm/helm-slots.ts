@@ -27,8 +27,9 @@ export class HelmSlots {
   }
 
   /**
-   * Runs `fn` in a slot. Waits at most `maxWaitMs` for one, then throws a retryable HelmBusy failure, so that the activity is retried later, maybe on a less busy worker,
-   * instead of using up its start-to-close time in the queue.
+   * Runs `fn` in a slot. Waits at most `maxWaitMs` for one, then throws a retryable HelmBusy failure, so that the
+   * activity is retried later, maybe on a less busy worker, instead of using up its start-to-close time in the
+   * queue.
    */
   async run<T>(fn: () => Promise<T>, o: { maxWaitMs: number; signal?: AbortSignal }): Promise<T> {
     await this.acquire(o);

@@ -18,7 +18,8 @@ export interface InstallChartResult {
 
 /**
  * `helm upgrade --install`, idempotent. A release left in pending-* or uninstalling (a worker killed mid-install
- * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. Heartbeats while Helm runs so a dead worker is noticed quickly.
+ * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. The
+ * caller heartbeats meanwhile (the install activity runs it in a Helm slot, see createActivities).
  */
 export async function installChart(
   client: ClusterClient,
@@ -27,41 +28,36 @@ export async function installChart(
   namespace: string,
   install: HelmInstall,
 ): Promise<InstallChartResult> {
-  const ctx = Context.current();
-  const beat = setInterval(() => ctx.heartbeat({ step: 'helm' }), 5_000);
-  try {
-    const recovered = await recoverPending(client, helm, cluster, namespace, install, ctx.cancellationSignal);
-    const { chart } = install;
-    const result = await helm(
-      (dir) => [
-        'upgrade',
-        '--install',
-        install.releaseName,
-        chart.repository?.startsWith('oci://') ? `${chart.repository.replace(/\/$/, '')}/${chart.chart}` : chart.chart,
-        ...(chart.repository && !chart.repository.startsWith('oci://') ? ['--repo', chart.repository] : []),
-        ...(chart.version ? ['--version', chart.version] : []),
-        '--namespace',
-        namespace,
-        '--create-namespace',
-        '--values',
-        `${dir}/values.json`,
-        ...setArgs(install.setValues),
-        '--timeout',
-        `${Math.max(1, Math.floor(install.timeoutMs / 1000))}s`,
-      ],
-      {
-        kubeconfig: client.kubeconfig,
-        timeoutMs: install.timeoutMs + 30_000,
-        files: { 'values.json': JSON.stringify(install.values) },
-        signal: ctx.cancellationSignal,
-      },
-    );
-    if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr);
-    const state = await readReleaseState(client, namespace, install.releaseName);
-    return { releaseName: install.releaseName, revision: state.revision, chartVersion: state.chartVersion, recovered };
-  } finally {
-    clearInterval(beat);
-  }
+  const signal = Context.current().cancellationSignal;
+  const recovered = await recoverPending(client, helm, cluster, namespace, install, signal);
+  const { chart } = install;
+  const result = await helm(
+    (dir) => [
+      'upgrade',
+      '--install',
+      install.releaseName,
+      chart.repository?.startsWith('oci://') ? `${chart.repository.replace(/\/$/, '')}/${chart.chart}` : chart.chart,
+      ...(chart.repository && !chart.repository.startsWith('oci://') ? ['--repo', chart.repository] : []),
+      ...(chart.version ? ['--version', chart.version] : []),
+      '--namespace',
+      namespace,
+      '--create-namespace',
+      '--values',
+      `${dir}/values.json`,
+      ...setArgs(install.setValues),
+      '--timeout',
+      `${Math.max(1, Math.floor(install.timeoutMs / 1000))}s`,
+    ],
+    {
+      kubeconfig: client.kubeconfig,
+      timeoutMs: install.timeoutMs + 30_000,
+      files: { 'values.json': JSON.stringify(install.values) },
+      signal,
+    },
+  );
+  if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr);
+  const state = await readReleaseState(client, namespace, install.releaseName);
+  return { releaseName: install.releaseName, revision: state.revision, chartVersion: state.chartVersion, recovered };
 }
 
 async function recoverPending(
