@@ -3,19 +3,11 @@
 // and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
-import {
-  describeValue,
-  dnsName,
-  duration,
-  isRecord,
-  labelMap,
-  labelValue,
-  labelKey,
-  namespaceName,
-  strictObject,
-} from './fields.js';
+import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, strictObject } from './fields.js';
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
+import { labelSelector } from './label-selector.js';
+import { rolloutSchema } from './rollout.js';
 
 export const API_VERSION = 'ksit.io/v1alpha1';
 export const KINDS = ['Integration', 'IntegrationTarget'] as const;
@@ -77,37 +69,6 @@ const toolType = z.enum(TOOL_IDS, {
     issue.input === undefined
       ? `required: one of ${TOOL_IDS.join(', ')}`
       : `unknown type ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
-});
-
-const selectorRequirement = strictObject({
-  key: labelKey,
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-  values: z.array(labelValue).optional(),
-}).superRefine((req, ctx) => {
-  const needsValues = req.operator === 'In' || req.operator === 'NotIn';
-  if (needsValues && !req.values?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['values'],
-      message: `required: operator ${req.operator} needs at least one value`,
-    });
-  }
-  if (!needsValues && req.values !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: `must be absent with operator ${req.operator}` });
-  }
-});
-
-const labelSelector = strictObject({
-  matchLabels: labelMap.optional(),
-  matchExpressions: z.array(selectorRequirement).optional(),
-}).superRefine((selector, ctx) => {
-  // An empty selector matches every cluster; with autoInstall that is too easy to do by accident.
-  if (Object.keys(selector.matchLabels ?? {}).length === 0 && !selector.matchExpressions?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'give matchLabels or matchExpressions; an empty selector would select every cluster',
-    });
-  }
 });
 
 const component = strictObject({
@@ -183,6 +144,7 @@ const integrationSpec = strictObject({
   targetSelector: labelSelector.optional(),
   autoInstall: autoInstall.optional(),
   config: config.optional(),
+  rollout: rolloutSchema.optional(),
 }).superRefine(
   (spec, ctx) => {
     // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
