@@ -2,8 +2,10 @@
 // one workflow per IntegrationTarget and Integration. Re-applying an unchanged file changes nothing.
 import type { Client } from '@temporalio/client';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
-import { formatDuration, parseDuration } from '../../shared/spec/index.js';
-import { EXIT, KsitError, UsageError } from '../errors.js';
+import { formatDuration } from '../../shared/spec/index.js';
+import { timeoutFlag } from '../deadlines.js';
+import { EXIT, KsitError } from '../errors.js';
+import { KINDS } from '../kinds.js';
 import { refreshIntegrations } from '../status-list.js';
 import { refuseIfOwned } from '../kubernetes-owner.js';
 import { connectTemporal } from '../temporal.js';
@@ -24,9 +26,7 @@ export const applyCommand: Command = {
     });
     if (!loaded) return 0;
     const { documents, values } = loaded;
-    const timeoutMs = parseDuration((values.timeout as string | undefined) ?? '10m');
-    if (timeoutMs === undefined)
-      throw new UsageError(`--timeout "${String(values.timeout)}" is not a duration like 90s or 10m`, USAGE);
+    const timeoutMs = timeoutFlag(values.timeout as string | undefined, '10m', USAGE);
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
     let targetsChanged = false;
@@ -34,18 +34,18 @@ export const applyCommand: Command = {
       if (doc.kind !== 'IntegrationTarget') continue;
       const line = await applyTarget(client, doc.spec);
       targetsChanged ||= !line.endsWith('unchanged');
-      report(line);
+      printLine(line);
     }
     if (targetsChanged) await refreshIntegrations(client);
     const integrations = documents.flatMap((d) => (d.kind === 'Integration' ? [d.spec] : []));
-    for (const spec of integrations) report(await applyIntegration(client, spec));
+    for (const spec of integrations) printLine(await applyIntegration(client, spec));
     if (!values.wait || integrations.length === 0) return 0;
 
     const outcome = await waitUntilRunning(client, integrations, timeoutMs, (line) =>
       process.stderr.write(`${line}\n`),
     );
     if (outcome === 'running') {
-      report(`all ${integrations.length} Integration(s) Running`);
+      printLine(`all ${integrations.length} Integration(s) Running`);
       return 0;
     }
     if (outcome === 'failed') throw new KsitError('a cluster is Failed; `ksit describe integration NAME` says why');
@@ -55,18 +55,19 @@ export const applyCommand: Command = {
   },
 };
 
-function report(line: string): void {
+/** Results go to stdout, one line each (progress goes to stderr). */
+function printLine(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
 function applyTarget(client: Client, target: TargetSpec): Promise<string> {
   return applyTargetWorkflow(client, target, (handle) =>
     refuseIfOwned(handle, 'target', 'apply', target.namespace, target.name),
-  ).then((outcome) => `integrationtarget/${target.name} ${outcome}`);
+  ).then((outcome) => `${KINDS.target.printed}/${target.name} ${outcome}`);
 }
 
 function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
   return applyIntegrationWorkflow(client, spec, (handle) =>
     refuseIfOwned(handle, 'integration', 'apply', spec.namespace, spec.name),
-  ).then((outcome) => `integration/${spec.name} ${outcome}`);
+  ).then((outcome) => `${KINDS.integration.printed}/${spec.name} ${outcome}`);
 }

@@ -3,19 +3,11 @@
 // and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
-import {
-  describeValue,
-  dnsName,
-  duration,
-  isRecord,
-  labelMap,
-  labelValue,
-  labelKey,
-  namespaceName,
-  strictObject,
-} from './fields.js';
+import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, strictObject } from './fields.js';
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
+import { labelSelector } from './label-selector.js';
+import { rolloutSchema } from './rollout.js';
 
 export const API_VERSION = 'ksit.io/v1alpha1';
 
@@ -101,37 +93,6 @@ const toolType = z.enum(TOOL_IDS, {
       : `unknown type ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
 });
 
-const selectorRequirement = strictObject({
-  key: labelKey,
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-  values: z.array(labelValue).optional(),
-}).superRefine((req, ctx) => {
-  const needsValues = req.operator === 'In' || req.operator === 'NotIn';
-  if (needsValues && !req.values?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['values'],
-      message: `required: operator ${req.operator} needs at least one value`,
-    });
-  }
-  if (!needsValues && req.values !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: `must be absent with operator ${req.operator}` });
-  }
-});
-
-const labelSelector = strictObject({
-  matchLabels: labelMap.optional(),
-  matchExpressions: z.array(selectorRequirement).optional(),
-}).superRefine((selector, ctx) => {
-  // An empty selector matches every cluster; with autoInstall that is too easy to do by accident.
-  if (Object.keys(selector.matchLabels ?? {}).length === 0 && !selector.matchExpressions?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'give matchLabels or matchExpressions; an empty selector would select every cluster',
-    });
-  }
-});
-
 const component = strictObject({
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
   name: dnsName('a workload name'),
@@ -205,6 +166,7 @@ const integrationSpec = strictObject({
   targetSelector: labelSelector.optional(),
   autoInstall: autoInstall.optional(),
   config: config.optional(),
+  rollout: rolloutSchema.optional(),
   // The Kubernetes front door's switches (Flux conventions): pause the Integration; what deleting it does.
   suspend: z.boolean().optional(),
   deletionPolicy: z.enum(['Orphan', 'Uninstall']).optional(),
