@@ -27,22 +27,23 @@ func main() {
 	if err != nil {
 		fail("reading stdin: %v", err)
 	}
-	var doc map[string]interface{}
-	if err := json.Unmarshal(input, &doc); err != nil {
-		fail("stdin is not one JSON object (kubectl get ... -o json): %v", err)
+	// UnmarshalJSON keeps integers as int64, as the API machinery does (plain encoding/json would make them float64,
+	// which kstatus refuses for metadata.generation).
+	doc := &unstructured.Unstructured{}
+	if err := doc.UnmarshalJSON(input); err != nil {
+		fail("stdin is not one Kubernetes object or List as JSON (kubectl get ... -o json): %v", err)
 	}
-	objects := []map[string]interface{}{doc}
-	if items, ok := doc["items"].([]interface{}); ok {
-		objects = objects[:0]
-		for _, item := range items {
-			if obj, ok := item.(map[string]interface{}); ok {
-				objects = append(objects, obj)
-			}
+	objects := []unstructured.Unstructured{*doc}
+	if doc.IsList() {
+		list, err := doc.ToList()
+		if err != nil {
+			fail("reading the List: %v", err)
 		}
+		objects = list.Items
 	}
 	out := json.NewEncoder(os.Stdout)
-	for _, obj := range objects {
-		u := &unstructured.Unstructured{Object: obj}
+	for i := range objects {
+		u := &objects[i]
 		r := result{Kind: u.GetKind(), Namespace: u.GetNamespace(), Name: u.GetName()}
 		computed, err := status.Compute(u)
 		if err != nil {
