@@ -202,16 +202,3 @@ export function userRoles(): object[] {
   ];
 }
 
-/** What the controller may do on the control cluster: watch the objects, own their status and finalizers. */
-export function controllerRules(): object[] {
-  const resources = [INTEGRATION_NAMES.plural, TARGET_NAMES.plural];
-  return [
-    { apiGroups: [GROUP], resources, verbs: ['get', 'list', 'watch', 'patch', 'update'] },
-    {
-      apiGroups: [GROUP],
-      resources: [...resources.map((r) => `${r}/status`), ...resources.map((r) => `${r}/finalizers`)],
-      verbs: ['get', 'patch', 'update'],
-    },
-    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-  ];
-}
