@@ -25,6 +25,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2
+# The worker and the CLI talk to this environment's Temporal, on whatever port it was given.
+export TEMPORAL_ADDRESS=127.0.0.1:${KSIT_TEMPORAL_PORT:-7233}
+ui=http://127.0.0.1:${KSIT_TEMPORAL_UI_PORT:-8233}
 
 control=$KSIT_HOME/kubeconfigs/ksit-control.yaml
 kubectl --kubeconfig "$control" create namespace ksit-system --dry-run=client -o yaml | kubectl --kubeconfig "$control" apply -f - >/dev/null
@@ -66,9 +69,9 @@ ksit get integrations -o wide
 ksit get targets
 cat <<EOT
 
-ksit is running. Temporal Web UI: http://127.0.0.1:8233 (filter: KsitKind = 'integration')
+ksit is running. Temporal Web UI: $ui (filter: KsitKind = 'integration')
 Next:
-  alias ksit='node dist/client/cli.js'
+  alias ksit="\$PWD/bin/ksit"     # or npx ksit: the CLI, on a supported Node
   ksit describe integration argocd                                                  # components, transitions, UI link
   ksit get integrations --watch                                                     # every change as it happens
   deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server crashloop   # watch it go Degraded
