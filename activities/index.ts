@@ -16,6 +16,11 @@ import { installChart } from './helm/install-chart.js';
 import { readReleaseState, type ReleaseState } from './helm/release-state.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
+import { credentialKey } from './kube/credentials.js';
+import { SharedResults } from './kube/shared-results.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
+
+const PREFLIGHT_SHARED_MS = 10_000;
 import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
 import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
@@ -34,6 +39,8 @@ export interface ActivityDeps {
   onPair?: PairListener;
   /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
   workerShutdown?: AbortSignal;
+  /** The worker's watch cache; absent: every check reads the API (KSIT_HEALTH_SOURCE=poll). */
+  watches?: WorkloadWatchCache;
 }
 
 export interface InstallEvent {
@@ -93,6 +100,9 @@ const HELM_SLOT_WAIT_MS = 3 * 60_000;
  * (clients, Helm runner) and workers share one client cache.
  */
 export function createActivities(deps: ActivityDeps) {
+  // A preflight answer holds for a few seconds: long enough for a ramp of many monitors on one cluster to share
+  // it, short enough that a fixed RBAC or a created namespace is seen at the next look.
+  const preflights = new SharedResults<PreflightResult>(PREFLIGHT_SHARED_MS);
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
   const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
 
@@ -134,7 +144,17 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     async preflightCluster(input: ClusterInput & PreflightInput): Promise<PreflightResult> {
-      return preflight(await clientFor(input), input.cluster, input);
+      const client = await clientFor(input);
+      // Shared per cluster, credentials revision and question (see kube/shared-results.ts).
+      const key = JSON.stringify([
+        credentialKey(input.credentials),
+        client.server,
+        client.kubeconfig.revision,
+        input.namespace,
+        input.kubeVersionRange ?? '',
+        input.install,
+      ]);
+      return preflights.get(key, () => preflight(client, input.cluster, input));
     },
 
     async observeTool(input: ObserveToolInput): Promise<ObserveToolResult> {
@@ -167,7 +187,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     watchHealth(input: WatchHealthInput) {
-      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown));
+      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown, deps.watches));
     },
 
     async probeTarget(target: TargetSpec) {

@@ -4,8 +4,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
+import { HealthEvents } from './health/health-events.js';
 import { readReleaseState } from './helm/release-state.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
 
 export interface WatchHealthInput {
   cluster: string;
@@ -77,11 +79,28 @@ export function signatureOf(o: Observation): string {
  * Checks health every interval inside one long activity and returns only when the observation changes, the
  * deadline passes, or the unhealthy threshold is hit. Unchanged checks cost heartbeats, not history events,
  * so a month-long monitor keeps a small history. Transient API failures are retried quickly and reported as
- * Unreachable only once they have lasted `unreachableAfterMs`.
+ * Unreachable only once they have lasted `unreachableAfterMs`. With the worker's watch cache, a change of the
+ * watched workloads triggers a check at once (read from the cache), and the interval is only the resync bound.
  */
 export async function watchHealth(
   clients: ClusterClients,
   input: WatchHealthInput,
+  onCheck?: CheckListener,
+  workerShutdown?: AbortSignal,
+  watches?: WorkloadWatchCache,
+): Promise<WatchHealthResult> {
+  const events = new HealthEvents(watches, input.namespace, [...new Set(input.components.map((c) => c.kind))]);
+  try {
+    return await watchLoop(clients, input, events, onCheck, workerShutdown);
+  } finally {
+    events.close();
+  }
+}
+
+async function watchLoop(
+  clients: ClusterClients,
+  input: WatchHealthInput,
+  events: HealthEvents,
   onCheck?: CheckListener,
   workerShutdown?: AbortSignal,
 ): Promise<WatchHealthResult> {
@@ -91,14 +110,17 @@ export async function watchHealth(
   let consecutiveUnhealthy = 0;
   let failingSince: number | undefined;
   let nextAt = Date.now();
+  let byEvent = false;
+  let drift: { known: boolean; value?: string } = { known: false };
   for (;;) {
     if (workerShutdown?.aborted) throw handBack();
-    const scheduledAt = nextAt;
     const started = Date.now();
+    const scheduledAt = byEvent ? started : nextAt;
     let observation: Observation | undefined;
     let reachable = true;
     try {
-      observation = await observe(clients, input);
+      observation = await observe(clients, input, events, byEvent ? drift : undefined);
+      if (observation.kind === 'health') drift = { known: true, value: observation.drift };
       failingSince = undefined;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
@@ -128,7 +150,8 @@ export async function watchHealth(
     if (observation) {
       const signature = signatureOf(observation);
       const unhealthy = observation.kind === 'health' && !observation.report.healthy;
-      consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
+      // The remediation threshold counts interval checks: a burst of events is one observation, not many.
+      consecutiveUnhealthy = !unhealthy ? 0 : byEvent ? Math.max(1, consecutiveUnhealthy) : consecutiveUnhealthy + 1;
       const limit = input.returnAfterUnhealthyChecks;
       if (
         signature !== input.lastSignature ||
@@ -141,8 +164,11 @@ export async function watchHealth(
     ctx.heartbeat({ checks });
     // While failing, retry sooner so a blip clears quickly and a real outage is reported on time.
     const step = failingSince !== undefined ? Math.min(input.intervalMs, 5_000) : input.intervalMs;
-    nextAt = Math.max(Date.now(), scheduledAt + step);
-    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks, stop);
+    if (!byEvent) nextAt = Math.max(Date.now(), scheduledAt + step);
+    const unhealthy = observation?.kind !== 'health' || !observation.report.healthy;
+    byEvent = await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks, stop, (ms) =>
+      events.next(ms, stop, unhealthy),
+    );
   }
 }
 
@@ -163,21 +189,37 @@ function handBack(): ApplicationFailure {
  * Sleeps in short naps, heartbeating between them, so a pause or cancel reaches the activity within seconds and a
  * worker shutdown at once.
  */
-async function napUntil(until: number, checks: number, stop: AbortSignal): Promise<void> {
+async function napUntil(
+  until: number,
+  checks: number,
+  stop: AbortSignal,
+  nextEvent?: (ms: number) => Promise<boolean>,
+): Promise<boolean> {
   const ctx = Context.current();
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
-    await sleep(Math.min(left, 5_000), undefined, { signal: stop }).catch(() => {
+    const nap = Math.min(left, 5_000);
+    const woke = await (nextEvent ? nextEvent(nap) : sleep(nap, false, { signal: stop })).catch(() => {
       if (!ctx.cancellationSignal.aborted) throw handBack();
       throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     });
     ctx.heartbeat({ checks });
+    if (woke) return true;
   }
+  return false;
 }
 
-async function observe(clients: ClusterClients, input: WatchHealthInput): Promise<Observation> {
+/** One check. `knownDrift`: the release state from the last check, reused by event-driven checks. */
+async function observe(
+  clients: ClusterClients,
+  input: WatchHealthInput,
+  events: HealthEvents,
+  knownDrift?: { known: boolean; value?: string },
+): Promise<Observation> {
   const client = await clients.get(input.credentials);
-  const report = await checkComponents(client, input.namespace, input.components);
+  events.use(client);
+  const report = await checkComponents(client, input.namespace, input.components, events.cached);
   if (!input.release) return { kind: 'health', report };
+  if (knownDrift?.known) return { kind: 'health', report, drift: knownDrift.value };
   const release = await readReleaseState(client, input.namespace, input.release.name);
   let drift: string | undefined;
   if (!release.exists) drift = `release ${input.release.name} is missing`;

@@ -24,6 +24,10 @@ export const INSTALLS_TOTAL = 'ksit_installs_total';
 export const INSTALL_DURATION = 'ksit_install_duration_seconds';
 /** Gauge, labels: version, task_queue. Always 1; tells which worker builds are running. */
 export const WORKER_INFO = 'ksit_worker_info';
+/** Counter. Requests (reads, writes, watch starts) the worker sent to Kubernetes API servers (Helm's excluded). */
+export const KUBE_REQUESTS = 'ksit_kube_requests_total';
+/** Gauge, labels: state (fresh|stale). Watches of the worker's health cache, one per cluster, namespace and kind. */
+export const HEALTH_WATCHES = 'ksit_health_watches';
 
 export const KSIT_METRIC_NAMES = [
   INTEGRATION_PHASE,
@@ -35,4 +39,6 @@ export const KSIT_METRIC_NAMES = [
   INSTALLS_TOTAL,
   INSTALL_DURATION,
   WORKER_INFO,
+  KUBE_REQUESTS,
+  HEALTH_WATCHES,
 ] as const;
