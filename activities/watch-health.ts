@@ -6,6 +6,9 @@ import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import { HealthEvents } from './health/health-events.js';
 import { readReleaseState } from './helm/release-state.js';
+import { observeManifest } from './manifest/observe-manifest.js';
+import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
+import type { LiveCheck } from '../shared/lifecycle/live-check.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import type { WorkloadWatchCache } from './kube/watch-cache.js';
 
@@ -14,8 +17,10 @@ export interface WatchHealthInput {
   credentials: CredentialRef;
   namespace: string;
   components: ComponentRef[];
-  /** When set, drift of this Helm release (missing, or another chart version) is observed too. */
-  release?: { name: string; chartVersion?: string };
+  /** When set, drift of this Helm release is observed too, by the shared rules (shared/lifecycle/drift.ts). */
+  release?: WantedRelease;
+  /** A manifest install: its source and the digest last applied, compared every MANIFEST_CHECK_MS at most. */
+  manifest?: { source: string; appliedDigest?: string };
   intervalMs: number;
   /** Epoch ms by which to return even if nothing changed (end of grace period, or a liveness bound). */
   returnBy: number;
@@ -39,8 +44,13 @@ export interface PairRef {
   cluster: string;
 }
 
+/**
+ * `drift` is the drift rules' message for `release` (older workers returned only the message); `manifestDrift`
+ * says how a manifest install's source or objects differ from what was applied.
+ */
 export type Observation =
-  { kind: 'health'; report: HealthReport; drift?: string } | { kind: 'unreachable'; message: string };
+  | { kind: 'health'; report: HealthReport; drift?: string; release?: ReleaseState; manifestDrift?: string }
+  | { kind: 'unreachable'; message: string };
 
 export interface WatchHealthResult {
   observation: Observation;
@@ -55,6 +65,11 @@ export interface CheckEvent {
   pair?: PairRef;
   /** Known once observed; undefined while API failures have not yet lasted long enough to count as Unreachable. */
   healthy: boolean | undefined;
+  /** Components ready and in all, when the check reached the cluster. */
+  componentsReady?: number;
+  componentsTotal?: number;
+  /** When the check finished (epoch ms). */
+  at: number;
   /** The cluster's API answered this check. */
   reachable: boolean;
   /** The watch now reports the cluster Unreachable (the failures lasted `unreachableAfterMs`). */
@@ -72,8 +87,15 @@ export interface CheckListener {
 /** A stable string for "did anything the user would care about change". */
 export function signatureOf(o: Observation): string {
   if (o.kind === 'unreachable') return 'unreachable';
-  return JSON.stringify([o.report.healthy, o.report.absent, o.report.reason ?? '', o.drift ?? '']);
+  const base = [o.report.healthy, o.report.absent, o.report.reason ?? '', o.drift ?? ''];
+  return JSON.stringify(o.manifestDrift ? [...base, o.manifestDrift] : base);
 }
+
+/**
+ * How often a manifest install's source and objects are compared (a read per object): every six checks but at
+ * least once a minute, so a fast interval does not turn into a read of every object every few seconds.
+ */
+const MANIFEST_CHECK_MS = 60_000;
 
 /**
  * Checks health every interval inside one long activity and returns only when the observation changes, the
@@ -110,8 +132,13 @@ async function watchLoop(
   let consecutiveUnhealthy = 0;
   let failingSince: number | undefined;
   let nextAt = Date.now();
+  // What readers of the watch (describe, get -o json) see between its returns: every check's time and components.
+  const live: LiveCheck = { checks: 0, reachable: true };
+  const manifestSeen: ManifestSeen = {};
+  // A check woken by a workload event reads the cache and reuses the last release reading (releases are read at
+  // the interval); `byEvent` also keeps such a check out of the interval schedule.
   let byEvent = false;
-  let drift: { known: boolean; value?: string } = { known: false };
+  let lastRelease: Pick<Extract<Observation, { kind: 'health' }>, 'release' | 'drift'> | undefined;
   for (;;) {
     if (workerShutdown?.aborted) throw handBack();
     const started = Date.now();
@@ -119,8 +146,8 @@ async function watchLoop(
     let observation: Observation | undefined;
     let reachable = true;
     try {
-      observation = await observe(clients, input, events, byEvent ? drift : undefined);
-      if (observation.kind === 'health') drift = { known: true, value: observation.drift };
+      observation = await observe(clients, input, manifestSeen, events, byEvent ? lastRelease : undefined);
+      if (observation.kind === 'health') lastRelease = { release: observation.release, drift: observation.drift };
       failingSince = undefined;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
@@ -137,10 +164,15 @@ async function watchLoop(
       }
     }
     checks++;
+    const seen = observation?.kind === 'health' ? observation.report.components : undefined;
+    Object.assign(live, { checks, reachable }, reachable && { at: Date.now(), components: seen });
     onCheck?.({
       cluster: input.cluster,
       pair: input.pair,
       healthy: observation?.kind === 'health' ? observation.report.healthy : undefined,
+      componentsReady: seen?.filter((c) => c.healthy).length,
+      componentsTotal: seen?.length,
+      at: Date.now(),
       reachable,
       unreachable: observation?.kind === 'unreachable',
       durationMs: Date.now() - started,
@@ -161,12 +193,12 @@ async function watchLoop(
         return { observation, signature, checks, consecutiveUnhealthy, at: Date.now() };
       }
     }
-    ctx.heartbeat({ checks });
+    ctx.heartbeat(live);
     // While failing, retry sooner so a blip clears quickly and a real outage is reported on time.
     const step = failingSince !== undefined ? Math.min(input.intervalMs, 5_000) : input.intervalMs;
     if (!byEvent) nextAt = Math.max(Date.now(), scheduledAt + step);
     const unhealthy = observation?.kind !== 'health' || !observation.report.healthy;
-    byEvent = await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks, stop, (ms) =>
+    byEvent = await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), live, stop, (ms) =>
       events.next(ms, stop, unhealthy),
     );
   }
@@ -186,48 +218,73 @@ function handBack(): ApplicationFailure {
 }
 
 /**
- * Sleeps in short naps, heartbeating between them, so a pause or cancel reaches the activity within seconds and a
- * worker shutdown at once.
+ * Heartbeats while napping at most this often: each check heartbeats anyway, this only proves liveness. It must stay
+ * well under the watch's heartbeat timeout (10 s, workflows/activity-proxies.ts: how soon a killed worker's
+ * monitors move); the SDK sends at most one heartbeat per 0.8 x that timeout whatever is called here.
+ */
+const NAP_HEARTBEAT_MS = 4_000;
+
+/**
+ * Sleeps until `until`, heartbeating the latest check every NAP_HEARTBEAT_MS (heartbeat details are replaced,
+ * never merged, so every heartbeat carries the whole live check). A worker shutdown or a cancel ends the nap at
+ * once (the cancel arrives with a heartbeat's response).
  */
 async function napUntil(
   until: number,
-  checks: number,
+  live: LiveCheck,
   stop: AbortSignal,
   nextEvent?: (ms: number) => Promise<boolean>,
 ): Promise<boolean> {
   const ctx = Context.current();
+  let lastBeat = Date.now();
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
-    const nap = Math.min(left, 5_000);
+    const nap = Math.min(left, NAP_HEARTBEAT_MS);
     const woke = await (nextEvent ? nextEvent(nap) : sleep(nap, false, { signal: stop })).catch(() => {
       if (!ctx.cancellationSignal.aborted) throw handBack();
       throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     });
-    ctx.heartbeat({ checks });
+    if (Date.now() - lastBeat >= NAP_HEARTBEAT_MS) {
+      ctx.heartbeat(live);
+      lastBeat = Date.now();
+    }
     if (woke) return true;
   }
   return false;
 }
 
-/** One check. `knownDrift`: the release state from the last check, reused by event-driven checks. */
+/** The latest manifest comparison, and when it was made. */
+interface ManifestSeen {
+  at?: number;
+  drift?: string;
+}
+
+/** One check. `lastRelease`: the release reading of the last check, reused by event-driven checks. */
 async function observe(
   clients: ClusterClients,
   input: WatchHealthInput,
+  seen: ManifestSeen,
   events: HealthEvents,
-  knownDrift?: { known: boolean; value?: string },
+  lastRelease?: Pick<Extract<Observation, { kind: 'health' }>, 'release' | 'drift'>,
 ): Promise<Observation> {
   const client = await clients.get(input.credentials);
   events.use(client);
   const report = await checkComponents(client, input.namespace, input.components, events.cached);
-  if (!input.release) return { kind: 'health', report };
-  if (knownDrift?.known) return { kind: 'health', report, drift: knownDrift.value };
-  const release = await readReleaseState(client, input.namespace, input.release.name);
-  let drift: string | undefined;
-  if (!release.exists) drift = `release ${input.release.name} is missing`;
-  else if (release.status?.startsWith('pending-'))
-    drift = `release ${input.release.name} is stuck in ${release.status}`;
-  else if (release.status === 'failed') drift = `release ${input.release.name} is failed`;
-  else if (input.release.chartVersion && release.chartVersion !== input.release.chartVersion) {
-    drift = `release ${input.release.name} runs chart ${release.chartVersion}, spec wants ${input.release.chartVersion}`;
+  const { manifest } = input;
+  if (manifest) {
+    if (seen.at === undefined || Date.now() - seen.at >= Math.min(MANIFEST_CHECK_MS, input.intervalMs * 6)) {
+      seen.drift = await observeManifest(
+        client,
+        input.cluster,
+        input.namespace,
+        manifest.source,
+        manifest.appliedDigest,
+      );
+      seen.at = Date.now();
+    }
+    return { kind: 'health', report, ...(seen.drift && { manifestDrift: seen.drift }) };
   }
-  return { kind: 'health', report, drift };
+  if (!input.release) return { kind: 'health', report };
+  if (lastRelease) return { kind: 'health', report, ...lastRelease };
+  const release = await readReleaseState(client, input.namespace, input.release.name);
+  return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
 }

@@ -7,14 +7,11 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { LISTING_MEMO_KEY, statusFromListingMemo } from '../shared/listing-memo.js';
 import { DEFAULTS } from '../shared/spec/index.js';
 import type { IntegrationStatus, TargetStatus } from '../shared/types.js';
-import {
-  integrationStatusQuery,
-  refreshTargetsSignal,
-  targetStatusQuery,
-  workflowIds,
-} from '../workflows/definitions.js';
+import { integrationStatusQuery, refreshTargetsSignal, targetStatusQuery } from '../workflows/definitions.js';
 import { KsitPhase } from '../workflows/search-attributes.js';
+import { withDeadline } from './deadlines.js';
 import { KsitError } from './errors.js';
+import { KINDS, type Kind } from './kinds.js';
 import { noWorkerNote, queuesWithoutWorkers } from './worker-liveness.js';
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
@@ -24,27 +21,22 @@ const NO_ANSWER = 'no worker answered the status query; is a ksit worker running
 
 export const DEFAULT_NAMESPACE = DEFAULTS.namespace;
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('no answer')), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+const noAnswer = () => new Error('no answer');
 
 /** Status queries in flight at once for workflows without a listing memo: a query is a workflow task each. */
 const QUERY_CONCURRENCY = 16;
 
 async function listStatuses<T>(
   client: Client,
-  kind: 'integration' | 'target',
+  kind: Kind,
   query: (h: Handle) => Promise<T>,
   fallback: (workflowId: string, phase: string) => T,
   fromMemo: (memo: Record<string, unknown> | undefined) => T | undefined = () => undefined,
   stale?: (status: T, note: string) => T,
 ): Promise<T[]> {
   const found: { id: string; phase: string; queue: string; status?: T }[] = [];
-  const list = client.workflow.list({ query: `KsitKind = '${kind}' AND ExecutionStatus = 'Running'`, pageSize: 1000 });
+  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'`;
+  const list = client.workflow.list({ query: running, pageSize: 1000 });
   for await (const wf of list) {
     const phase = wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown';
     found.push({ id: wf.workflowId, phase, queue: wf.taskQueue, status: fromMemo(wf.memo) });
@@ -62,7 +54,7 @@ async function listStatuses<T>(
   for (let i = 0; i < ask.length; i += QUERY_CONCURRENCY) {
     await Promise.all(
       ask.slice(i, i + QUERY_CONCURRENCY).map(async (f) => {
-        f.status = await withDeadline(query(client.workflow.getHandle(f.id)), QUERY_TIMEOUT_MS).catch(() =>
+        f.status = await withDeadline(query(client.workflow.getHandle(f.id)), QUERY_TIMEOUT_MS, noAnswer).catch(() =>
           fallback(f.id, f.phase),
         );
       }),
@@ -108,17 +100,12 @@ export function listTargets(client: Client): Promise<TargetStatus[]> {
  * The handle of a running Integration or target workflow, or a KsitError that says it does not exist and how to
  * list what does.
  */
-export async function runningHandle(
-  client: Client,
-  kind: 'integration' | 'target',
-  namespace: string,
-  name: string,
-): Promise<Handle> {
-  const id = kind === 'integration' ? workflowIds.integration(namespace, name) : workflowIds.target(namespace, name);
-  const handle = client.workflow.getHandle(id);
-  const plural = kind === 'integration' ? 'integrations' : 'targets';
+export async function runningHandle(client: Client, kind: Kind, namespace: string, name: string): Promise<Handle> {
+  const handle = client.workflow.getHandle(KINDS[kind].workflowId(namespace, name));
   const notFound = () =>
-    new KsitError(`${kind} ${namespace}/${name} not found; \`ksit get ${plural}\` lists them (-n picks the namespace)`);
+    new KsitError(
+      `${kind} ${namespace}/${name} not found; \`ksit get ${KINDS[kind].plural}\` lists them (-n picks the namespace)`,
+    );
   try {
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') throw notFound();
@@ -131,7 +118,7 @@ export async function runningHandle(
 
 /** The query answer within the deadline, or a KsitError saying no worker answered. */
 export function askWorker<T>(promise: Promise<T>): Promise<T> {
-  return withDeadline(promise, QUERY_TIMEOUT_MS).catch((err: unknown) => {
+  return withDeadline(promise, QUERY_TIMEOUT_MS, noAnswer).catch((err: unknown) => {
     if (err instanceof KsitError) throw err;
     throw new KsitError(`${NO_ANSWER} (${(err as Error).message.split('\n')[0]})`);
   });
@@ -140,7 +127,8 @@ export function askWorker<T>(promise: Promise<T>): Promise<T> {
 /** Integrations re-resolve their targets every few minutes; after a target changes, tell them to do it now. */
 export async function refreshIntegrations(client: Client): Promise<number> {
   let told = 0;
-  for await (const wf of client.workflow.list({ query: `KsitKind = 'integration' AND ExecutionStatus = 'Running'` })) {
+  const running = `KsitKind = '${KINDS.integration.searchKind}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query: running })) {
     await client.workflow
       .getHandle(wf.workflowId)
       .signal(refreshTargetsSignal)

@@ -16,7 +16,7 @@ export interface ListingMemo {
   message: string;
   paused: boolean;
   createdAt?: string;
-  clusters: { cluster: string; phase: ClusterStatus['phase']; message: string }[];
+  clusters: { cluster: string; phase: ClusterStatus['phase']; message: string; ready: number; total: number }[];
 }
 
 /**
@@ -33,7 +33,13 @@ export function listingMemoOf(s: IntegrationStatus): ListingMemo {
     message: s.message,
     paused: s.paused,
     createdAt: s.createdAt,
-    clusters: s.clusters.map((c) => ({ cluster: c.cluster, phase: c.phase, message: c.message })),
+    clusters: s.clusters.map((c) => ({
+      cluster: c.cluster,
+      phase: c.phase,
+      message: c.message,
+      ready: c.components.filter((x) => x.healthy).length,
+      total: c.components.length,
+    })),
   };
 }
 
@@ -52,6 +58,11 @@ export function statusFromListingMemo(memo: unknown): IntegrationStatus | undefi
     message: m.message ?? '',
     paused: m.paused ?? false,
     createdAt: m.createdAt,
-    clusters: m.clusters.map((c) => ({ ...c, components: [], transitions: [] })),
+    clusters: m.clusters.map(({ ready, total, ...c }) => ({
+      ...c,
+      components: [],
+      transitions: [],
+      componentCounts: { ready: ready ?? 0, total: total ?? 0 },
+    })),
   };
 }

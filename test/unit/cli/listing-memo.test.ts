@@ -39,6 +39,7 @@ describe('listing memo', () => {
         message: c.message,
         components: [],
         transitions: [],
+        componentCounts: { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
       })),
     });
   });
