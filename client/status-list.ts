@@ -24,9 +24,11 @@ async function listStatuses<T>(
   kind: Kind,
   query: (h: Handle) => Promise<T>,
   fallback: (workflowId: string, phase: string) => T,
+  taskQueue?: string,
 ): Promise<T[]> {
   const found: { id: string; phase: string }[] = [];
-  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'`;
+  const onQueue = taskQueue ? ` AND TaskQueue = '${taskQueue.replaceAll("'", '')}'` : '';
+  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'${onQueue}`;
   for await (const wf of client.workflow.list({ query: running })) {
     found.push({ id: wf.workflowId, phase: wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown' });
   }
@@ -56,12 +58,13 @@ function unansweredTarget(workflowId: string): TargetStatus {
   return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
-export function listIntegrations(client: Client): Promise<IntegrationStatus[]> {
-  return listStatuses(client, 'integration', (h) => h.query(integrationStatusQuery), unansweredIntegration);
+/** Every running Integration (only those of `taskQueue` when given: the controller's own). */
+export function listIntegrations(client: Client, taskQueue?: string): Promise<IntegrationStatus[]> {
+  return listStatuses(client, 'integration', (h) => h.query(integrationStatusQuery), unansweredIntegration, taskQueue);
 }
 
-export function listTargets(client: Client): Promise<TargetStatus[]> {
-  return listStatuses(client, 'target', (h) => h.query(targetStatusQuery), unansweredTarget);
+export function listTargets(client: Client, taskQueue?: string): Promise<TargetStatus[]> {
+  return listStatuses(client, 'target', (h) => h.query(targetStatusQuery), unansweredTarget, taskQueue);
 }
 
 /**

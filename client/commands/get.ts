@@ -67,7 +67,7 @@ const integrations: Listing<IntegrationStatus> = {
 };
 
 const targets: Listing<TargetStatus> = {
-  list: listTargets,
+  list: (client) => listTargets(client),
   data: (target) => target,
   rows: (items, wide) => [
     ['NAME', 'CLUSTER', 'READY', 'VERSION', 'MESSAGE', ...(wide ? ['NAMESPACE', 'LABELS'] : [])],
