@@ -71,20 +71,16 @@ const argocd = (version: string) =>
 `,
   );
 
+/** The Events about one object (core/v1 view of them): type/reason, message, which controller replica wrote it. */
 async function warningEvents(name: string): Promise<{ reason: string; note: string; instance: string }[]> {
   const list = JSON.parse(
-    await kubectlOk([
-      'get',
-      'events.events.k8s.io',
-      '-n',
-      ns,
-      '--field-selector',
-      `regarding.name=${name}`,
-      '-o',
-      'json',
-    ]),
-  ) as { items: { type: string; reason: string; note: string; reportingInstance: string }[] };
-  return list.items.map((e) => ({ reason: `${e.type}/${e.reason}`, note: e.note, instance: e.reportingInstance }));
+    await kubectlOk(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name}`, '-o', 'json']),
+  ) as { items: { type: string; reason: string; message?: string; note?: string; reportingInstance?: string }[] };
+  return list.items.map((e) => ({
+    reason: `${e.type}/${e.reason}`,
+    note: e.message ?? e.note ?? '',
+    instance: e.reportingInstance ?? '',
+  }));
 }
 
 beforeAll(async () => {
