@@ -46,9 +46,10 @@ async function until(what: string, resource: string, pred: (cr: CR) => boolean, 
   } catch (err) {
     throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status, null, 1)}`);
   }
+  const seenAt = Date.now();
   const k = await kstatusOf(resource, namespace);
   kstatusSeen.push(`${what}: ${k.status}`);
-  return { cr: last!, kstatus: k.status };
+  return { cr: last!, kstatus: k.status, seenAt };
 }
 
 const cli = (args: string[]) =>
@@ -232,6 +233,13 @@ test('a crashloop: Ready=False with the reason and a Warning Event; then Ready a
     90_000,
   );
   expect(cond(degraded.cr, 'Ready')?.message).toMatch(/argocd-repo-server.*CrashLoopBackOff/);
+  // Status lag: from the cluster's transition (the workflow's clock) to the object showing it (seen by a 500 ms poll).
+  const changedAt = degraded.cr.status?.clusters?.find((c) => c.name === 'cluster-1')?.lastTransitionTime;
+  const lagMs = degraded.seenAt - Date.parse(changedAt ?? '');
+  console.log(
+    `[frontdoor] status lag for Degraded: ${lagMs} ms (load ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`,
+  );
+  expect(lagMs).toBeLessThan(5_000);
   expect(degraded.kstatus).toBe('InProgress');
   await waitFor('a Warning Event', async () =>
     (await warningEvents('argocd')).some((e) => e.reason === 'Warning/Degraded') ? true : undefined,
