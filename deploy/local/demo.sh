@@ -18,8 +18,6 @@ if [ "${1:-}" = down ]; then
   done
   exec deploy/local/env.sh down
 fi
-# The worker, the controller and the CLI reach the dev server env.sh starts (KSIT_TEMPORAL_PORT, default 7233).
-export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:${KSIT_TEMPORAL_PORT:-7233}}
 
 bin=$(deploy/local/tools.sh node temporal helm kwok etcd kube)
 export PATH="$bin:$PATH"
@@ -30,6 +28,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2
+# The worker, the controller and the CLI talk to this environment's Temporal, on whatever port it was given.
+export TEMPORAL_ADDRESS=127.0.0.1:${KSIT_TEMPORAL_PORT:-7233}
+ui=http://127.0.0.1:${KSIT_TEMPORAL_UI_PORT:-8233}
 
 control=$KSIT_HOME/kubeconfigs/ksit-control.yaml
 kubectl --kubeconfig "$control" create namespace ksit-system --dry-run=client -o yaml | kubectl --kubeconfig "$control" apply -f - >/dev/null
@@ -86,9 +87,9 @@ echo "\$ ksit get integrations -o wide"
 ksit get integrations -o wide
 cat <<EOT
 
-ksit is running. Temporal Web UI: http://127.0.0.1:8233 (filter: KsitKind = 'integration')
+ksit is running. Temporal Web UI: $ui (filter: KsitKind = 'integration')
 Next:
-  alias ksit='node dist/client/cli.js'
+  alias ksit="\$PWD/bin/ksit"     # or npx ksit: the CLI, on a supported Node
   export KUBECONFIG=$control                                                        # the control cluster
   kubectl get integrations -n ksit-system -w                                        # status as kubectl sees it
   kubectl patch integration/argocd -n ksit-system --type merge -p '{"spec":{"suspend":true}}'   # pause, the Kubernetes way
