@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_HELM_PROCESSES } from '../activities/helm/helm-slots.js';
 import { StartupError } from '../shared/entry-point.js';
+import { securitySettingsShape } from './security-settings.js';
 
 // Worker configuration comes from the environment only, validated at start so a typo fails fast and says where.
 const schema = z.object({
@@ -47,6 +48,8 @@ const schema = z.object({
     .number({ error: 'must be a number of seconds' })
     .min(0, 'must be 0 or more')
     .default(30),
+  KSIT_CODEC_KEY_FILE: z.string().min(1).optional(),
+  ...securitySettingsShape,
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

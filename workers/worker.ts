@@ -9,6 +9,7 @@ import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
 import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
+import { credentialPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { firstLine, StartupError } from '../shared/entry-point.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
@@ -69,7 +70,19 @@ const http = await startHttpServer({
 });
 
 let control: ReturnType<typeof controlClusterCore> | undefined;
-const clients = new ClusterClients(() => (control ??= controlClusterCore(config.KSIT_CONTROL_KUBECONFIG)));
+// The worker's own secrets (codec key, Temporal client key, control kubeconfig) are never a target's kubeconfig.
+const policy = credentialPolicy(config, [
+  config.KSIT_CODEC_KEY_FILE,
+  config.TEMPORAL_TLS_CLIENT_KEY_PATH,
+  config.TEMPORAL_TLS_CLIENT_CERT_PATH,
+  config.KSIT_CONTROL_KUBECONFIG,
+]);
+const clients = new ClusterClients(
+  () => (control ??= controlClusterCore(config.KSIT_CONTROL_KUBECONFIG)),
+  undefined,
+  undefined,
+  policy,
+);
 
 // A server that is not there or settings that do not fit it are the user's to fix: one line (see entry-point.ts).
 const unreachable = (err: unknown): never => {

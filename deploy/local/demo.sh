@@ -35,6 +35,8 @@ for c in cluster-1 cluster-2; do
   kubectl --kubeconfig "$control" -n ksit-system create secret generic "$c-kubeconfig" \
     --from-file=kubeconfig="$KSIT_HOME/kubeconfigs/$c.yaml" --dry-run=client -o yaml |
     kubectl --kubeconfig "$control" apply -f - >/dev/null
+  # ksit reads only Secrets marked as kubeconfigs (SECURITY.md).
+  kubectl --kubeconfig "$control" -n ksit-system label secret "$c-kubeconfig" ksit.io/kubeconfig=true --overwrite >/dev/null
 done
 log "kubeconfig Secrets for cluster-1 and cluster-2 stored in ksit-control/ksit-system"
 

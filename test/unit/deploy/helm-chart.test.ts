@@ -77,9 +77,12 @@ function expectHardened(objects: K8sObject[]) {
   }
 }
 
+/** The least an install needs: the payload codec's key (or an explicit acceptance of plaintext history). */
+const minimal = { codec: { existingSecret: 'ksit-codec' } };
+
 describe('helm chart deploy/helm/ksit', () => {
   it('passes helm lint with default and production values', () => {
-    for (const values of [{}, production]) {
+    for (const values of [minimal, production]) {
       const r = helm(['lint', CHART, '--strict', '--kube-version', KUBE_VERSION], values);
       expect(r.stderr + r.stdout).toContain('0 chart(s) failed');
       expect(r.status).toBe(0);
@@ -87,7 +90,7 @@ describe('helm chart deploy/helm/ksit', () => {
   });
 
   it('default values: hardened worker with probes, PDB, NetworkPolicy, RBAC; no monitoring CRDs needed', () => {
-    const objects = render(CHART);
+    const objects = render(CHART, minimal);
     expect(objects.map((o) => o.kind).sort()).toEqual(
       [
         'Deployment',
@@ -98,6 +101,8 @@ describe('helm chart deploy/helm/ksit', () => {
         'RoleBinding',
         'Service',
         'ServiceAccount',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
       ].sort(),
     );
     expectHardened(objects);
@@ -116,6 +121,12 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(env(worker).TEMPORAL_TLS).toBeUndefined();
     expect(env(worker).TEMPORAL_API_KEY).toBeUndefined();
     expect(deploy.spec.template.spec.automountServiceAccountToken).toBe(true);
+    // Nothing loosened by default; the codec key's Secret is never usable as a kubeconfig.
+    for (const name of Object.keys(env(worker)).filter((n) => /^KSIT_(KUBECONFIG_)?ALLOW_/.test(n)))
+      expect([name, env(worker)[name]?.value]).toEqual([name, 'false']);
+    expect(env(worker).KSIT_KUBECONFIG_ALLOW_EXEC?.value).toBe('false');
+    expect(env(worker).KSIT_KUBECONFIG_DIRS?.value).toBe('');
+    expect(env(worker).KSIT_RESERVED_SECRETS?.value).toBe('ksit-system/ksit-codec');
 
     // PDB and NetworkPolicy select exactly the worker pods.
     const podLabels = deploy.spec.template.metadata.labels;
@@ -157,6 +168,8 @@ describe('helm chart deploy/helm/ksit', () => {
     const objects = render(CHART, production);
     expectHardened(objects);
     const deploy = find(objects, 'Deployment');
+    const reserved = env(deploy.spec.template.spec.containers[0]).KSIT_RESERVED_SECRETS?.value.split(',');
+    expect(reserved?.length).toBe(3);
     expect(deploy.spec.replicas).toBe(3);
     const pod = deploy.spec.template.spec;
     const worker = pod.containers[0];
@@ -237,6 +250,7 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('server TLS without client certificates, single replica, PDB by minAvailable, policy off', () => {
     const objects = render(CHART, {
+      security: { acceptPlaintextHistory: true },
       replicaCount: 1,
       temporal: { tls: { enabled: true } },
       podDisruptionBudget: { maxUnavailable: null, minAvailable: 1 },
@@ -253,9 +267,10 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('refuses contradictory values with a message', () => {
     const bad = [
-      [{ podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
-      [{ temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
-      [{ temporal: { address: '' } }, 'temporal.address is required'],
+      [{ ...minimal, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
+      [{ ...minimal, temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
+      [{ ...minimal, temporal: { address: '' } }, 'temporal.address is required'],
+      [{}, 'security.acceptPlaintextHistory=true to accept plaintext history'],
     ] as const;
     for (const [values, message] of bad) {
       const r = helm(['template', 'ksit', CHART, '--kube-version', KUBE_VERSION], values);
