@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyKubeError, FailureType, httpStatus } from '../errors.js';
 import type { ClusterClient } from '../kube/cluster-clients.js';
-import { applyOrder, loadManifest } from './load-manifest.js';
+import { applyOrder, loadManifestSource } from './load-manifest.js';
 
 const FIELD_MANAGER = 'ksit';
 const ESTABLISHED_TIMEOUT_MS = 120_000;
@@ -18,9 +18,10 @@ export async function applyManifest(
   cluster: string,
   namespace: string,
   source: string,
-): Promise<{ applied: number; crds: number }> {
+): Promise<{ applied: number; crds: number; digest: string }> {
   const ctx = Context.current();
-  const { crds, rest } = applyOrder(await loadManifest(source));
+  const { objects, digest } = await loadManifestSource(source);
+  const { crds, rest } = applyOrder(objects);
   for (const crd of crds) await apply(client, cluster, crd, namespace);
   for (const crd of crds) {
     ctx.heartbeat({ step: `waiting for CRD ${crd.metadata?.name}` });
@@ -30,7 +31,7 @@ export async function applyManifest(
     ctx.heartbeat({ step: `applying ${obj.kind}/${obj.metadata?.name}` });
     await apply(client, cluster, obj, namespace);
   }
-  return { applied: crds.length + rest.length, crds: crds.length };
+  return { applied: crds.length + rest.length, crds: crds.length, digest };
 }
 
 async function apply(client: ClusterClient, cluster: string, obj: KubernetesObject, namespace: string): Promise<void> {
@@ -76,5 +77,6 @@ async function waitEstablished(client: ClusterClient, cluster: string, name: str
   }
   throw ApplicationFailure.retryable(
     `CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`,
+    FailureType.CrdNotEstablished,
   );
 }
