@@ -11,6 +11,8 @@ export interface ComponentRef {
   kind: ComponentKind;
   name: string;
   optional?: boolean;
+  /** Checked only when it exists (an ingress gateway some installs have): absent is fine, present must be ready. */
+  whenPresent?: boolean;
 }
 
 export interface LabelSelectorRequirement {
