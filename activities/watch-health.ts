@@ -268,6 +268,8 @@ async function observe(
 ): Promise<Observation> {
   const client = await clients.get(input.credentials);
   events.use(client);
+  // An interval check proves the API answers before trusting the cache; an event-driven one just heard from it.
+  if (!lastRelease) await events.confirmReachable();
   const report = await checkComponents(client, input.namespace, input.components, events.cached);
   const { manifest } = input;
   if (manifest) {

@@ -36,6 +36,11 @@ export class HealthEvents {
     });
   }
 
+  /** Before an interval check that may read the cache: the cluster's API must answer (shared probe). */
+  async confirmReachable(): Promise<void> {
+    if (this.cache && this.client) await this.cache.reachable(this.client);
+  }
+
   /** The cached workloads of a kind, or undefined when the check must read the API (no cache, or not fresh). */
   readonly cached = (kind: ComponentKind): Workload[] | undefined => this.sub?.snapshot(kind);
 

@@ -11,6 +11,8 @@ import { KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
 import type { ComponentKind } from '../../shared/types.js';
 import type { Workload } from '../health/workload-health.js';
 import type { ClusterClient } from './cluster-clients.js';
+import { withTimeout } from './request-options.js';
+import { SharedResults } from './shared-results.js';
 
 /** A watch the server ends after 5 to 10 minutes (random, as client-go does, so they do not all end together). */
 const WATCH_SECONDS_MIN = 300;
@@ -21,6 +23,9 @@ const LINGER_MS = 60_000;
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 const FORBIDDEN_RETRY_MS = 10 * 60_000;
+/** One reachability probe per cluster per this long, shared by every monitor that reads the cache. */
+const PROBE_MS = 5_000;
+const PROBE_TIMEOUT_MS = 10_000;
 
 type Listener = () => void;
 
@@ -51,8 +56,8 @@ class TimedWatch extends Watch {
       allowWatchBookmarks: true,
       timeoutSeconds: WATCH_SECONDS_MIN + Math.floor(Math.random() * WATCH_SECONDS_MIN),
     };
-    // ListWatch opens the watch only after its list succeeded: from here on the cache is complete.
-    this.heardAt = this.now();
+    // Fresh only once the server has said something on this watch (or a list just completed): a watch reopened
+    // towards a server that no longer answers must not make old objects look current.
     this.connected = true;
     return super.watch(
       path,
@@ -100,6 +105,7 @@ export interface WatchCacheStats {
 
 export class WorkloadWatchCache {
   private readonly informers = new Map<string, Informer>();
+  private readonly probes = new SharedResults<void>(PROBE_MS);
 
   constructor(private readonly options: { freshMs?: number; lingerMs?: number; now?: () => number } = {}) {}
 
@@ -131,6 +137,19 @@ export class WorkloadWatchCache {
         for (const [, informer] of held) this.release(informer, onChange);
       },
     };
+  }
+
+  /**
+   * Resolves when the cluster's API answered within the last few seconds (one server-version read per cluster
+   * per PROBE_MS, shared by all monitors); rejects with the API error otherwise. Interval checks that read the
+   * cache call this first, so an API server that stopped answering is seen as unreachable at the interval, as
+   * with direct reads, even while a half-open watch connection has not noticed yet.
+   */
+  reachable(client: ClusterClient): Promise<void> {
+    const key = `${client.server}\n${client.kubeconfig.revision}`;
+    return this.probes.get(key, async () => {
+      await client.version.getCode(withTimeout(PROBE_TIMEOUT_MS));
+    });
   }
 
   stats(): WatchCacheStats {
@@ -173,7 +192,12 @@ export class WorkloadWatchCache {
         : kind === 'StatefulSet'
           ? client.apps.listNamespacedStatefulSet({ namespace })
           : client.apps.listNamespacedDaemonSet({ namespace });
-    const list = new ListWatch<KubernetesObject>(path, watch, listFn as never, false);
+    const listed = () =>
+      listFn().then((result) => {
+        watch.heardAt = this.now();
+        return result;
+      });
+    const list = new ListWatch<KubernetesObject>(path, watch, listed as never, false);
     const informer: Informer = { list, watch, listeners: new Set(), failures: 0, stopped: false };
     const notify = () => {
       for (const l of informer.listeners) l();
