@@ -14,7 +14,9 @@ import type { HelmRunner } from './helm/helm-runner.js';
 import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
 import { readReleaseState, type ReleaseState } from './helm/release-state.js';
+import type { ReleaseOwner } from './helm/release-owner.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
+import { refuseInstall, STRICT_INSTALLS, type InstallPolicy } from './install-policy.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
@@ -34,6 +36,8 @@ export interface ActivityDeps {
   onPair?: PairListener;
   /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
   workerShutdown?: AbortSignal;
+  /** What install sources may be (worker settings); strict by default. */
+  installPolicy?: InstallPolicy;
 }
 
 export interface InstallEvent {
@@ -61,6 +65,8 @@ export type PairListener = (event: PairEvent) => void;
 export interface ClusterInput {
   cluster: string;
   credentials: CredentialRef;
+  /** The Integration acting: installs are labelled with it, and releases it does not own are never touched. */
+  owner?: ReleaseOwner;
 }
 
 export interface ObserveToolInput extends ClusterInput {
@@ -95,6 +101,7 @@ const HELM_SLOT_WAIT_MS = 3 * 60_000;
 export function createActivities(deps: ActivityDeps) {
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
   const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
+  const installPolicy = deps.installPolicy ?? STRICT_INSTALLS;
 
   /**
    * Runs a Helm install/uninstall once this worker has a free Helm slot, heartbeating all along (waiting, and while
@@ -159,11 +166,12 @@ export function createActivities(deps: ActivityDeps) {
       const signal = Context.current().cancellationSignal;
       if (input.install.method === 'helm') {
         const { releaseName } = input.install;
+        const owner = ownerOf(input);
         return inHelmSlot(() =>
-          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, signal),
+          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, owner, signal),
         );
       }
-      return deleteManifest(client, input.cluster, input.namespace, input.install.source);
+      return deleteManifest(client, input.cluster, input.namespace, ownerOf(input));
     },
 
     watchHealth(input: WatchHealthInput) {
@@ -187,14 +195,24 @@ export function createActivities(deps: ActivityDeps) {
     try {
       if (input.install.method === 'helm') {
         const helmInstall = input.install;
-        const r = await inHelmSlot(() => installChart(client, deps.helm, input.cluster, input.namespace, helmInstall));
+        const owner = ownerOf(input);
+        const r = await inHelmSlot(() =>
+          installChart(client, deps.helm, input.cluster, input.namespace, helmInstall, owner, installPolicy),
+        );
         ok = true;
         return {
           detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
           recovered: r.recovered,
         };
       }
-      const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
+      const r = await applyManifest(
+        client,
+        input.cluster,
+        input.namespace,
+        input.install.source,
+        ownerOf(input),
+        installPolicy,
+      );
       ok = true;
       return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
     } finally {
@@ -207,6 +225,14 @@ export function createActivities(deps: ActivityDeps) {
       });
     }
   }
+}
+
+/** The Integration an install acts for; workflows before owners were passed name it only in their metrics labels. */
+function ownerOf(input: InstallToolInput): ReleaseOwner {
+  const owner =
+    input.owner ?? (input.pair ? { namespace: input.pair.namespace, name: input.pair.integration } : undefined);
+  if (!owner) refuseInstall('the install names no owning Integration; ksit labels every release with its owner');
+  return owner;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

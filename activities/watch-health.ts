@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
+import { versionLabel } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 
@@ -184,8 +185,11 @@ async function observe(clients: ClusterClients, input: WatchHealthInput): Promis
   else if (release.status?.startsWith('pending-'))
     drift = `release ${input.release.name} is stuck in ${release.status}`;
   else if (release.status === 'failed') drift = `release ${input.release.name} is failed`;
-  else if (input.release.chartVersion && release.chartVersion !== input.release.chartVersion) {
-    drift = `release ${input.release.name} runs chart ${release.chartVersion}, spec wants ${input.release.chartVersion}`;
+  else if (input.release.chartVersion && release.chartVersion !== versionLabel(input.release.chartVersion)) {
+    // ksit records the chart version it installed as a label (health checks read no release payloads); a release
+    // without the label was not installed by ksit at this version, and the install step says whose it is.
+    const runs = release.chartVersion ? `runs chart ${release.chartVersion}` : 'has no chart version recorded by ksit';
+    drift = `release ${input.release.name} ${runs}, spec wants ${input.release.chartVersion}`;
   }
   return { kind: 'health', report, drift };
 }

@@ -9,7 +9,7 @@ import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
 import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
-import { credentialPolicy } from './security-settings.js';
+import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
 import { PairSeries } from './metrics/pair-series.js';
@@ -100,6 +100,7 @@ const worker = (started.worker = await Worker.create({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
     helmSlots: new HelmSlots(config.KSIT_MAX_HELM_PROCESSES),
+    installPolicy: installPolicy(config),
     temporal: client,
     onCheck: (e) => {
       series.onCheck(e);

@@ -99,7 +99,12 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     interrupt();
   });
 
-  const ids = { cluster: target.clusterName, credentials: target.credentials };
+  // owner: releases are labelled with their Integration, and one not owned by it is never touched.
+  const ids = {
+    cluster: target.clusterName,
+    credentials: target.credentials,
+    owner: { namespace: spec.namespace, name: spec.name },
+  };
   /** Labels for the worker's metrics, and the phase it exports while the activity runs (inputs only: no commands). */
   const metricsOf = (): { pair: PairRef; phase: ClusterPhase } => ({
     pair: { namespace: spec.namespace, integration: spec.name, type: spec.type, cluster },

@@ -2,9 +2,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../errors.js';
 import type { HelmInstall } from '../../shared/types.js';
+import { checkRepositoryUrl, refuseInstall, SETTINGS, type InstallPolicy } from '../install-policy.js';
 import type { ClusterClient } from '../kube/cluster-clients.js';
+import { confinedPath } from '../kube/credential-policy.js';
 import { classifyHelmError } from './classify-helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
+import { assertOwned, releaseLabels, type ReleaseOwner } from './release-owner.js';
 import { readReleaseState } from './release-state.js';
 import { setArgs } from './set-args.js';
 import { stuckRecovery } from './stuck-release.js';
@@ -18,7 +21,8 @@ export interface InstallChartResult {
 
 /**
  * `helm upgrade --install`, idempotent. A release left in pending-* or uninstalling (a worker killed mid-install
- * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. The
+ * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. A release
+ * that exists and is not this Integration's (hand-installed, or another Integration's) is never touched. The
  * caller heartbeats meanwhile (the install activity runs it in a Helm slot, see createActivities).
  */
 export async function installChart(
@@ -27,26 +31,37 @@ export async function installChart(
   cluster: string,
   namespace: string,
   install: HelmInstall,
+  owner: ReleaseOwner,
+  policy: InstallPolicy,
 ): Promise<InstallChartResult> {
   const signal = Context.current().cancellationSignal;
-  const recovered = await recoverPending(client, helm, cluster, namespace, install, signal);
+  const chartRef = await chartArgument(install, policy);
+  const state = await readReleaseState(client, namespace, install.releaseName);
+  assertOwned(state, owner, install.releaseName, namespace, cluster, 'upgrade or recover');
+  const recovered = await recoverPending(client, helm, cluster, namespace, install, state, signal);
   const { chart } = install;
   const result = await helm(
     (dir) => [
       'upgrade',
       '--install',
-      install.releaseName,
-      chart.repository?.startsWith('oci://') ? `${chart.repository.replace(/\/$/, '')}/${chart.chart}` : chart.chart,
       ...(chart.repository && !chart.repository.startsWith('oci://') ? ['--repo', chart.repository] : []),
       ...(chart.version ? ['--version', chart.version] : []),
       '--namespace',
       namespace,
       '--create-namespace',
+      '--labels',
+      releaseLabels(owner, chart.version),
       '--values',
       `${dir}/values.json`,
       ...setArgs(install.setValues),
       '--timeout',
       `${Math.max(1, Math.floor(install.timeoutMs / 1000))}s`,
+      '--output',
+      'json',
+      // Names after `--` are never read as flags, whatever they hold.
+      '--',
+      install.releaseName,
+      chartRef,
     ],
     {
       kubeconfig: client.kubeconfig,
@@ -55,9 +70,38 @@ export async function installChart(
       signal,
     },
   );
-  if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr);
-  const state = await readReleaseState(client, namespace, install.releaseName);
-  return { releaseName: install.releaseName, revision: state.revision, chartVersion: state.chartVersion, recovered };
+  if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr, install);
+  const release = parseRelease(result.stdout);
+  return { releaseName: install.releaseName, revision: release.version, chartVersion: release.chart, recovered };
+}
+
+/** The chart as Helm's positional argument: a name in a repository, an oci:// reference, or an allowed local path. */
+async function chartArgument(install: HelmInstall, policy: InstallPolicy): Promise<string> {
+  const { chart } = install;
+  if (chart.repository) {
+    checkRepositoryUrl(chart.repository, policy);
+    return chart.repository.startsWith('oci://')
+      ? `${chart.repository.replace(/\/$/, '')}/${chart.chart}`
+      : chart.chart;
+  }
+  const local = await confinedPath(chart.chart, policy.sourceDirs);
+  if (!local) {
+    refuseInstall(
+      `spec.autoInstall.helmConfig.chart ${chart.chart} is not usable: without a repository a chart must be a ` +
+        `local path in a directory the operator allows with ${SETTINGS.sourceDirs}`,
+    );
+  }
+  return local;
+}
+
+/** Revision and chart version from `helm upgrade -o json` (the rest, values included, is dropped at once). */
+function parseRelease(stdout: string): { version?: number; chart?: string } {
+  try {
+    const r = JSON.parse(stdout) as { version?: number; chart?: { metadata?: { version?: string } } };
+    return { version: r.version, chart: r.chart?.metadata?.version };
+  } catch {
+    return {};
+  }
 }
 
 async function recoverPending(
@@ -66,19 +110,19 @@ async function recoverPending(
   cluster: string,
   namespace: string,
   install: HelmInstall,
+  state: Awaited<ReturnType<typeof readReleaseState>>,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  const state = await readReleaseState(client, namespace, install.releaseName);
   const recovery = stuckRecovery(state);
   if (!recovery) return undefined;
   const rollback = recovery.verb === 'rollback';
   const args = rollback
-    ? ['rollback', install.releaseName, String(recovery.revision), '--namespace', namespace]
-    : ['uninstall', install.releaseName, '--namespace', namespace];
+    ? ['rollback', '--namespace', namespace, '--', install.releaseName, String(recovery.revision)]
+    : ['uninstall', '--namespace', namespace, '--', install.releaseName];
   const result = await helm(() => args, { kubeconfig: client.kubeconfig, timeoutMs: 120_000, signal });
   if (result.exitCode !== 0) {
     throw ApplicationFailure.retryable(
-      classifyHelmError(args[0] ?? 'recover', cluster, result.stderr).message,
+      classifyHelmError(args[0] ?? 'recover', cluster, result.stderr, install).message,
       FailureType.HelmFailed,
     );
   }

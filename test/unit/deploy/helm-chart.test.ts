@@ -265,8 +265,11 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('refuses contradictory values with a message', () => {
     const bad = [
-      [{ podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
-      [{ temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
+      [
+        { ...minimal, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } },
+        'set minAvailable or maxUnavailable',
+      ],
+      [{ ...minimal, temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
       [{ ...minimal, temporal: { address: '' } }, 'temporal.address is required'],
       [{}, 'security.acceptPlaintextHistory=true to accept plaintext history'],
     ] as const;
