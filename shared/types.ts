@@ -94,6 +94,31 @@ export interface IntegrationSpec {
   remediation: RemediationPolicy;
   /** Supported Kubernetes server versions, as a semver range on `major.minor` (e.g. ">=1.26"). */
   kubeVersionRange?: string;
+  /** How a change reaches the clusters, wave by wave; absent: every cluster at once. */
+  rollout?: RolloutSpec;
+}
+
+/** At most this many clusters of a wave change at once: a count, or a percentage of the wave (rounded up). */
+export type MaxParallel = { count: number } | { percent: number };
+
+export interface RolloutWaveSpec {
+  name: string;
+  /** Target names; a wave has either `clusters` or `selector`. */
+  clusters?: string[];
+  selector?: LabelSelector;
+  /** Absent: the whole wave at once. */
+  maxParallel?: MaxParallel;
+  /** How long every cluster of the wave must stay Running before the next wave starts. */
+  soakMs: number;
+  /** True: the wave starts only after `ksit rollout approve`. */
+  manualApproval: boolean;
+}
+
+export interface RolloutSpec {
+  waves: RolloutWaveSpec[];
+  /** A cluster that is not Running at the new revision this long after it was sent the change fails the wave. */
+  progressDeadlineMs: number;
+  onFailure: 'rollback' | 'pause';
 }
 
 export type ClusterPhase =
@@ -132,6 +157,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
+  revision?: number;
 }
 
 export interface IntegrationStatus {
@@ -144,6 +171,8 @@ export interface IntegrationStatus {
   clusters: ClusterStatus[];
   /** When the Integration was first applied (kept across continue-as-new). */
   createdAt?: string;
+  /** Where the latest change is on its way to the clusters (see workflows/rollout/). */
+  rollout?: { revision: number; state: string; wave: string };
 }
 
 export interface TargetStatus {

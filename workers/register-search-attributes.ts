@@ -4,29 +4,10 @@
 // missing attributes are added. Waits for the server (up to KSIT_SETUP_TIMEOUT_SECONDS, default 300).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import * as keys from '../workflows/search-attributes.js';
 import { loadWorkerConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { registerSearchAttributes } from './search-attribute-registration.js';
 import { temporalConnectionOptions } from './temporal-connection.js';
-
-// Temporal's IndexedValueType enum, by the names defineSearchAttributeKey uses.
-const INDEXED_VALUE_TYPE: Record<string, number> = {
-  TEXT: 1,
-  KEYWORD: 2,
-  INT: 3,
-  DOUBLE: 4,
-  BOOL: 5,
-  DATETIME: 6,
-  KEYWORD_LIST: 7,
-};
-
-const KSIT_SEARCH_ATTRIBUTES: Record<string, number> = Object.fromEntries(
-  Object.values(keys as Record<string, { name: string; type: string }>).map((k) => {
-    const type = INDEXED_VALUE_TYPE[k.type];
-    if (type === undefined) throw new Error(`search attribute ${k.name}: unknown type ${k.type}`);
-    return [k.name, type];
-  }),
-);
 
 const config = loadWorkerConfig();
 const log = createLogger(config.LOG_LEVEL);
@@ -38,13 +19,8 @@ for (let attempt = 1; ; attempt++) {
   try {
     const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
     try {
-      const list = await connection.operatorService.listSearchAttributes({ namespace });
-      const have = { ...list.systemAttributes, ...list.customAttributes };
-      const missing = Object.fromEntries(Object.entries(KSIT_SEARCH_ATTRIBUTES).filter(([name]) => !(name in have)));
-      if (Object.keys(missing).length > 0) {
-        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-      }
-      log.info({ namespace, added: Object.keys(missing) }, 'search attributes registered');
+      const added = await registerSearchAttributes(connection.operatorService, namespace);
+      log.info({ namespace, added }, 'search attributes registered');
       break;
     } finally {
       await connection.close();

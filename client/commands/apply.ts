@@ -3,10 +3,12 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
-import { updateSpecUpdate, updateTargetUpdate, workflowIds } from '../../workflows/definitions.js';
+import { updateSpecUpdate, updateTargetUpdate } from '../../workflows/definitions.js';
 import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
-import { formatDuration, parseDuration } from '../../shared/spec/index.js';
-import { EXIT, KsitError, UsageError } from '../errors.js';
+import { formatDuration } from '../../shared/spec/index.js';
+import { timeoutFlag } from '../deadlines.js';
+import { EXIT, KsitError } from '../errors.js';
+import { KINDS } from '../kinds.js';
 import { refreshIntegrations } from '../status-list.js';
 import { connectTemporal, taskQueue } from '../temporal.js';
 import type { Command } from './command.js';
@@ -25,9 +27,7 @@ export const applyCommand: Command = {
     });
     if (!loaded) return 0;
     const { documents, values } = loaded;
-    const timeoutMs = parseDuration((values.timeout as string | undefined) ?? '10m');
-    if (timeoutMs === undefined)
-      throw new UsageError(`--timeout "${String(values.timeout)}" is not a duration like 90s or 10m`, USAGE);
+    const timeoutMs = timeoutFlag(values.timeout as string | undefined, '10m', USAGE);
     const client = await connectTemporal();
     // Targets first, so Integrations applied in the same run can resolve them.
     let targetsChanged = false;
@@ -35,18 +35,18 @@ export const applyCommand: Command = {
       if (doc.kind !== 'IntegrationTarget') continue;
       const line = await applyTarget(client, doc.spec);
       targetsChanged ||= !line.endsWith('unchanged');
-      report(line);
+      printLine(line);
     }
     if (targetsChanged) await refreshIntegrations(client);
     const integrations = documents.flatMap((d) => (d.kind === 'Integration' ? [d.spec] : []));
-    for (const spec of integrations) report(await applyIntegration(client, spec));
+    for (const spec of integrations) printLine(await applyIntegration(client, spec));
     if (!values.wait || integrations.length === 0) return 0;
 
     const outcome = await waitUntilRunning(client, integrations, timeoutMs, (line) =>
       process.stderr.write(`${line}\n`),
     );
     if (outcome === 'running') {
-      report(`all ${integrations.length} Integration(s) Running`);
+      printLine(`all ${integrations.length} Integration(s) Running`);
       return 0;
     }
     if (outcome === 'failed') throw new KsitError('a cluster is Failed; `ksit describe integration NAME` says why');
@@ -56,7 +56,8 @@ export const applyCommand: Command = {
   },
 };
 
-function report(line: string): void {
+/** Results go to stdout, one line each (progress goes to stderr). */
+function printLine(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
@@ -87,17 +88,17 @@ async function startOrUpdate<A>(
 function applyTarget(client: Client, target: TargetSpec): Promise<string> {
   const options = {
     taskQueue: taskQueue(),
-    workflowId: workflowIds.target(target.namespace, target.name),
+    workflowId: KINDS.target.workflowId(target.namespace, target.name),
     args: [{ target }],
     memo: { target },
     typedSearchAttributes: [
-      { key: KsitKind, value: 'target' },
+      { key: KsitKind, value: KINDS.target.searchKind },
       { key: KsitCluster, value: target.clusterName },
     ],
   };
   return startOrUpdate(
     client,
-    `integrationtarget/${target.name}`,
+    `${KINDS.target.printed}/${target.name}`,
     'targetWorkflow',
     options,
     updateTargetUpdate,
@@ -108,13 +109,20 @@ function applyTarget(client: Client, target: TargetSpec): Promise<string> {
 function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
   const options = {
     taskQueue: taskQueue(),
-    workflowId: workflowIds.integration(spec.namespace, spec.name),
+    workflowId: KINDS.integration.workflowId(spec.namespace, spec.name),
     args: [{ spec }],
     typedSearchAttributes: [
-      { key: KsitKind, value: 'integration' },
+      { key: KsitKind, value: KINDS.integration.searchKind },
       { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
       { key: KsitType, value: spec.type },
     ],
   };
-  return startOrUpdate(client, `integration/${spec.name}`, 'integrationWorkflow', options, updateSpecUpdate, spec);
+  return startOrUpdate(
+    client,
+    `${KINDS.integration.printed}/${spec.name}`,
+    'integrationWorkflow',
+    options,
+    updateSpecUpdate,
+    spec,
+  );
 }

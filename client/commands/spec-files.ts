@@ -3,7 +3,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { loadSpecFiles, type LoadedDocument } from '../../shared/spec/index.js';
 import { KsitError, UsageError } from '../errors.js';
-import { parseCommandArgs } from './command.js';
+import { parseCommandArgs, printUsage, wantsHelp } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -18,20 +18,16 @@ export async function loadValidFiles(
   refusal = '',
   extraOptions: Options = {},
 ) {
+  if (wantsHelp(args)) {
+    printUsage(usage);
+    return undefined;
+  }
   const { values } = parseCommandArgs(
     args,
-    {
-      ...extraOptions,
-      file: { type: 'string', short: 'f', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
+    { ...extraOptions, file: { type: 'string', short: 'f', multiple: true } },
     usage,
   );
   const flags = values as Record<string, string | boolean | string[] | undefined>;
-  if (flags.help) {
-    process.stdout.write(`usage: ${usage}\n`);
-    return undefined;
-  }
   const files = (flags.file ?? []) as string[];
   if (files.length === 0) throw new UsageError(`${verb} needs at least one -f FILE`, usage);
   const result = await loadSpecFiles(files);

@@ -3,6 +3,7 @@
 import { TOOLS } from '../tools/registry.js';
 import type { CredentialRef, IntegrationSpec, LabelSelector, TargetSpec } from '../types.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
+import { toRolloutSpec } from './rollout.js';
 import type { IntegrationDocument, TargetDocument } from './schema.js';
 
 export const DEFAULTS = {
@@ -62,6 +63,7 @@ export function toIntegrationSpec(doc: IntegrationDocument): IntegrationSpec {
       ? { reinstallAfterUnhealthyChecks: config.remediation.reinstallAfterUnhealthyChecks }
       : {},
     ...(kubeVersionRange ? { kubeVersionRange } : {}),
+    ...(spec.rollout ? { rollout: toRolloutSpec(spec.rollout) } : {}),
   };
 }
 

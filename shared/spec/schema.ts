@@ -3,17 +3,7 @@
 // and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
-import {
-  describeValue,
-  dnsName,
-  duration,
-  isRecord,
-  labelMap,
-  labelValue,
-  labelKey,
-  namespaceName,
-  strictObject,
-} from './fields.js';
+import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, strictObject } from './fields.js';
 import {
   CHART_VERSION_MESSAGE,
   chartName,
@@ -28,8 +18,29 @@ import {
 } from './bounds.js';
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
+import { labelSelector } from './label-selector.js';
+import { rolloutSchema } from './rollout.js';
 
 export const API_VERSION = 'ksit.io/v1alpha1';
+
+/** Metadata the API server sets; never the user's to write, but present in every object read back. */
+const SERVER_METADATA = Object.fromEntries(
+  [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'managedFields',
+    'finalizers',
+    'ownerReferences',
+    'generateName',
+    'selfLink',
+  ].map((key) => [key, z.unknown().optional()]),
+);
+/** The controller's report, also in what `kubectl get -o yaml` prints; ignored on input. */
+const serverStatus = z.unknown().optional();
 export const KINDS = ['Integration', 'IntegrationTarget'] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -39,6 +50,8 @@ const metadata = strictObject({
   labels: labelMap.nullish(),
   // Accepted so manifests written for kubectl keep working; ksit does not use them.
   annotations: z.record(z.string(), z.string()).nullish(),
+  // What `kubectl get -o yaml` adds: tolerated so that an object read back from the API server re-applies.
+  ...SERVER_METADATA,
 });
 
 // ---------- IntegrationTarget ----------
@@ -79,6 +92,7 @@ export const targetDocument = strictObject({
   kind: z.literal('IntegrationTarget'),
   metadata,
   spec: targetSpec,
+  status: serverStatus,
 });
 export type TargetDocument = z.infer<typeof targetDocument>;
 
@@ -89,37 +103,6 @@ const toolType = z.enum(TOOL_IDS, {
     issue.input === undefined
       ? `required: one of ${TOOL_IDS.join(', ')}`
       : `unknown type ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : describeValue(issue.input)}; valid types: ${TOOL_IDS.join(', ')}`,
-});
-
-const selectorRequirement = strictObject({
-  key: labelKey,
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-  values: z.array(labelValue).optional(),
-}).superRefine((req, ctx) => {
-  const needsValues = req.operator === 'In' || req.operator === 'NotIn';
-  if (needsValues && !req.values?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['values'],
-      message: `required: operator ${req.operator} needs at least one value`,
-    });
-  }
-  if (!needsValues && req.values !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: `must be absent with operator ${req.operator}` });
-  }
-});
-
-const labelSelector = strictObject({
-  matchLabels: labelMap.optional(),
-  matchExpressions: z.array(selectorRequirement).optional(),
-}).superRefine((selector, ctx) => {
-  // An empty selector matches every cluster; with autoInstall that is too easy to do by accident.
-  if (Object.keys(selector.matchLabels ?? {}).length === 0 && !selector.matchExpressions?.length) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'give matchLabels or matchExpressions; an empty selector would select every cluster',
-    });
-  }
 });
 
 const component = strictObject({
@@ -227,6 +210,10 @@ const integrationSpec = strictObject({
   targetSelector: labelSelector.optional(),
   autoInstall: autoInstall.optional(),
   config: config.optional(),
+  rollout: rolloutSchema.optional(),
+  // The Kubernetes front door's switches (Flux conventions): pause the Integration; what deleting it does.
+  suspend: z.boolean().optional(),
+  deletionPolicy: z.enum(['Orphan', 'Uninstall']).optional(),
 }).superRefine(
   (spec, ctx) => {
     // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
@@ -263,6 +250,7 @@ export const integrationDocument = strictObject({
   kind: z.literal('Integration'),
   metadata,
   spec: integrationSpec,
+  status: serverStatus,
 }).superRefine((doc, ctx) => {
   // Only reached when every field is valid, so the install can be resolved against the registry.
   const resolved = resolveInstall(

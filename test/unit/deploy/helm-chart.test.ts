@@ -101,6 +101,8 @@ describe('helm chart deploy/helm/ksit', () => {
         'RoleBinding',
         'Service',
         'ServiceAccount',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
       ].sort(),
     );
     expectHardened(objects);
