@@ -9,6 +9,7 @@ import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
 import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
+import { sdkLogger } from './sdk-logger.js';
 import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
@@ -34,6 +35,8 @@ const series = new PairSeries(metrics);
 // The SDK's runtime metrics are exported by Core on a loopback port of their own and appended to our /metrics.
 const temporalMetricsPort = await freeLoopbackPort();
 const runtime = Runtime.install({
+  // The SDK's log lines go through the same redacting logger as ours.
+  logger: sdkLogger(log, config.LOG_LEVEL),
   telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${temporalMetricsPort}` } } },
 });
 
