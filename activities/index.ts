@@ -1,92 +1,32 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import type {
-  ClusterPhase,
-  CredentialRef,
-  HealthReport,
-  InstallSpec,
-  ComponentRef,
-  TargetSpec,
-} from '../shared/types.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ClusterPhase, TargetSpec } from '../shared/types.js';
 import { classifyKubeError } from './errors.js';
 import { checkComponents } from './health/check-components.js';
-import type { HelmRunner } from './helm/helm-runner.js';
 import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
-import { readReleaseState, type ReleaseState } from './helm/release-state.js';
+import { readReleaseState } from './helm/release-state.js';
+import { rollbackRelease } from './helm/rollback-release.js';
 import type { ReleaseOwner } from './helm/release-owner.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
-import { refuseInstall, STRICT_INSTALLS, type InstallPolicy } from './install-policy.js';
-import type { ClusterClients } from './kube/cluster-clients.js';
+import { refuseInstall, STRICT_INSTALLS } from './install-policy.js';
 import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
 import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
 import { probeTarget, resolveTargets, type ResolveTargetsInput } from './targets.js';
-import { watchHealth, type CheckListener, type PairRef, type WatchHealthInput } from './watch-health.js';
+import type {
+  ActivityDeps,
+  ClusterInput,
+  InstallToolInput,
+  InstallToolResult,
+  ObserveToolInput,
+  ObserveToolResult,
+  PairEvent,
+  RecoverReleaseInput,
+} from './types.js';
+import { watchHealth, type PairRef, type WatchHealthInput } from './watch-health.js';
 
-export interface ActivityDeps {
-  clients: ClusterClients;
-  helm: HelmRunner;
-  /** How many Helm installs/uninstalls run at once on this worker (default: DEFAULT_HELM_PROCESSES). */
-  helmSlots?: HelmSlots;
-  /** Needed only by resolveTargets (targets are workflows; their specs live in Temporal). */
-  temporal?: Client;
-  onCheck?: CheckListener;
-  onInstall?: (event: InstallEvent) => void;
-  onPair?: PairListener;
-  /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
-  workerShutdown?: AbortSignal;
-  /** What install sources may be (worker settings); strict by default. */
-  installPolicy?: InstallPolicy;
-}
-
-export interface InstallEvent {
-  cluster: string;
-  pair?: PairRef;
-  method: string;
-  ok: boolean;
-  durationMs: number;
-}
-
-/**
- * An activity that stands for a pair (a health watch, an install) started or ended on this worker: while one runs,
- * this worker is the one that knows the pair's phase. `returned` means the workflow goes on with its next step
- * (usually at once), `stopped` that the activity failed or was cancelled (deleted, paused, handed to another worker).
- */
-export interface PairEvent {
-  pair: PairRef;
-  phase?: ClusterPhase;
-  state: 'started' | 'returned' | 'stopped';
-}
-
-export type PairListener = (event: PairEvent) => void;
-
-/** Identifies the cluster an activity works on: a name for messages and a reference to its credentials. */
-export interface ClusterInput {
-  cluster: string;
-  credentials: CredentialRef;
-  /** The Integration acting: installs are labelled with it, and releases it does not own are never touched. */
-  owner?: ReleaseOwner;
-}
-
-export interface ObserveToolInput extends ClusterInput {
-  namespace: string;
-  components: ComponentRef[];
-  releaseName?: string;
-}
-
-export interface ObserveToolResult {
-  report: HealthReport;
-  release?: ReleaseState;
-}
-
-export interface InstallToolInput extends ClusterInput {
-  namespace: string;
-  install: InstallSpec;
-  /** For the worker's metrics: which Integration on which cluster, and its phase (Installing) meanwhile. */
-  pair?: PairRef;
-  phase?: ClusterPhase;
-}
+export type * from './types.js';
 
 /**
  * How long an install waits for a Helm slot before its attempt gives up (HelmBusy, retried). Install activities may
@@ -100,8 +40,8 @@ const HELM_SLOT_WAIT_MS = 3 * 60_000;
  */
 export function createActivities(deps: ActivityDeps) {
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
-  const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
   const installPolicy = deps.installPolicy ?? STRICT_INSTALLS;
+  const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
 
   /**
    * Runs a Helm install/uninstall once this worker has a free Helm slot, heartbeating all along (waiting, and while
@@ -157,8 +97,37 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    installTool(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+    installTool(input: InstallToolInput): Promise<InstallToolResult> {
       return asPair(input, () => install(input));
+    },
+
+    /** Stuck-release recovery, step one of two: back to the last good revision (the lifecycle decided so). */
+    async rollbackRelease(input: RecoverReleaseInput & { revision: number }): Promise<{ detail: string }> {
+      const client = await clientFor(input);
+      const { revision } = input;
+      const signal = Context.current().cancellationSignal;
+      return inHelmSlot(() =>
+        rollbackRelease(
+          client,
+          deps.helm,
+          input.cluster,
+          input.namespace,
+          input.releaseName,
+          revision,
+          ownerOf(input),
+          signal,
+        ),
+      );
+    },
+
+    /** Stuck-release recovery of a release with no good revision (or an interrupted uninstall): remove it. */
+    async uninstallRelease(input: RecoverReleaseInput): Promise<{ detail: string }> {
+      const client = await clientFor(input);
+      const signal = Context.current().cancellationSignal;
+      const { removed } = await inHelmSlot(() =>
+        uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, ownerOf(input), signal),
+      );
+      return { detail: removed ? `uninstalled release ${input.releaseName}` : `release ${input.releaseName} was gone` };
     },
 
     async uninstallTool(input: InstallToolInput): Promise<{ removed: boolean }> {
@@ -166,16 +135,15 @@ export function createActivities(deps: ActivityDeps) {
       const signal = Context.current().cancellationSignal;
       if (input.install.method === 'helm') {
         const { releaseName } = input.install;
-        const owner = ownerOf(input);
         return inHelmSlot(() =>
-          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, owner, signal),
+          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, ownerOf(input), signal),
         );
       }
       return deleteManifest(client, input.cluster, input.namespace, ownerOf(input));
     },
 
     watchHealth(input: WatchHealthInput) {
-      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown));
+      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown, installPolicy));
     },
 
     async probeTarget(target: TargetSpec) {
@@ -188,10 +156,11 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 
-  async function install(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+  async function install(input: InstallToolInput): Promise<InstallToolResult> {
     const client = await clientFor(input);
     const started = Date.now();
     let ok = false;
+    let error: { type?: string; message: string } | undefined;
     try {
       if (input.install.method === 'helm') {
         const helmInstall = input.install;
@@ -200,10 +169,7 @@ export function createActivities(deps: ActivityDeps) {
           installChart(client, deps.helm, input.cluster, input.namespace, helmInstall, owner, installPolicy),
         );
         ok = true;
-        return {
-          detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
-          recovered: r.recovered,
-        };
+        return { detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})` };
       }
       const r = await applyManifest(
         client,
@@ -214,7 +180,13 @@ export function createActivities(deps: ActivityDeps) {
         installPolicy,
       );
       ok = true;
-      return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
+      return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)`, manifestDigest: r.digest };
+    } catch (err) {
+      error = {
+        type: err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined,
+        message: err instanceof Error ? err.message : String(err),
+      };
+      throw err;
     } finally {
       deps.onInstall?.({
         cluster: input.cluster,
@@ -222,17 +194,19 @@ export function createActivities(deps: ActivityDeps) {
         method: input.install.method,
         ok,
         durationMs: Date.now() - started,
+        error,
+        helmTimedOut: !!error && /timed out/i.test(error.message),
       });
     }
   }
 }
 
-/** The Integration an install acts for; workflows before owners were passed name it only in their metrics labels. */
-function ownerOf(input: InstallToolInput): ReleaseOwner {
+export type Activities = ReturnType<typeof createActivities>;
+
+/** The Integration an install acts for; workflows from before owners were passed name it in their metrics labels. */
+function ownerOf(input: ClusterInput & { pair?: PairRef }): ReleaseOwner {
   const owner =
     input.owner ?? (input.pair ? { namespace: input.pair.namespace, name: input.pair.integration } : undefined);
-  if (!owner) refuseInstall('the install names no owning Integration; ksit labels every release with its owner');
+  if (!owner) refuseInstall('the request names no owning Integration; ksit labels every release with its owner');
   return owner;
 }
-
-export type Activities = ReturnType<typeof createActivities>;

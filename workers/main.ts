@@ -9,6 +9,7 @@ import { controlClusterCore } from '../activities/kube/control-cluster.js';
 import { loadWorkerConfig } from './config.js';
 import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
+import { redactText } from './redact-text.js';
 import { sdkLogger } from './sdk-logger.js';
 import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
@@ -35,8 +36,7 @@ const series = new PairSeries(metrics);
 // The SDK's runtime metrics are exported by Core on a loopback port of their own and appended to our /metrics.
 const temporalMetricsPort = await freeLoopbackPort();
 const runtime = Runtime.install({
-  // The SDK's log lines go through the same redacting logger as ours.
-  logger: sdkLogger(log, config.LOG_LEVEL),
+  logger: sdkLogger(log),
   telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${temporalMetricsPort}` } } },
 });
 
@@ -125,15 +125,28 @@ const worker = (started.worker = await Worker.create({
     },
     onInstall: (e) => {
       series.onInstall(e);
-      log.info(
-        { integration: e.pair?.integration, cluster: e.cluster, method: e.method, ok: e.ok, ms: e.durationMs },
-        'install',
-      );
+      const fields = {
+        namespace: e.pair?.namespace,
+        integration: e.pair?.integration,
+        target: e.pair?.cluster,
+        cluster: e.cluster,
+        method: e.method,
+        ok: e.ok,
+        ms: e.durationMs,
+      };
+      if (e.ok) log.info(fields, 'install');
+      // The failure's own text says why (Helm's last words, the API's message), with anything secret-like masked.
+      else
+        log.warn({ ...fields, errorType: e.error?.type, error: redactText(e.error?.message ?? '') }, 'install failed');
     },
     onPair: series.onPair,
     workerShutdown: shuttingDown.signal,
   }),
   maxConcurrentActivityTaskExecutions: config.KSIT_MAX_ACTIVITIES,
+  // A health watch heartbeats each check's result (describe and get read it: a status is never older than one
+  // interval). The SDK would hold heartbeats back for up to 60 s; 5 s keeps the delay well under any interval while
+  // each watch still sends at most one heartbeat per check (or per 20 s).
+  maxHeartbeatThrottleInterval: '5 seconds',
   // After the grace period the SDK cancels what still runs; a cancelled attempt counts as failed, so the server
   // retries it on another worker at once. The force time bounds a shutdown that hangs anyway.
   shutdownGraceTime: graceMs,

@@ -10,20 +10,20 @@ import type { HelmRunner } from './helm-runner.js';
 import { assertOwned, releaseLabels, type ReleaseOwner } from './release-owner.js';
 import { readReleaseState } from './release-state.js';
 import { setArgs } from './set-args.js';
-import { stuckRecovery } from './stuck-release.js';
+import { isLockedStatus } from '../../shared/lifecycle/drift.js';
 
 export interface InstallChartResult {
   releaseName: string;
   revision?: number;
   chartVersion?: string;
-  recovered?: string;
 }
 
 /**
- * `helm upgrade --install`, idempotent. A release left in pending-* or uninstalling (a worker killed mid-install
- * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. A release
- * that exists and is not this Integration's (hand-installed, or another Integration's) is never touched. The
- * caller heartbeats meanwhile (the install activity runs it in a Helm slot, see createActivities).
+ * `helm upgrade --install`, idempotent. It does not decide about a release locked by another Helm operation
+ * (pending-* or uninstalling): it refuses with ReleaseLocked and the lifecycle decides whether to wait for that
+ * operation or to recover the release (shared/lifecycle/drift.ts). A release that exists and is not this
+ * Integration's (hand-installed, or another Integration's) is never touched (release-owner.ts). The caller
+ * heartbeats meanwhile (the install activity runs it in a Helm slot, see createActivities).
  */
 export async function installChart(
   client: ClusterClient,
@@ -36,21 +36,25 @@ export async function installChart(
 ): Promise<InstallChartResult> {
   const signal = Context.current().cancellationSignal;
   const chartRef = await chartArgument(install, policy);
-  const state = await readReleaseState(client, namespace, install.releaseName);
-  assertOwned(state, owner, install.releaseName, namespace, cluster, 'upgrade or recover');
-  const recovered = await recoverPending(client, helm, cluster, namespace, install, state, signal);
+  const before = await readReleaseState(client, namespace, install.releaseName);
+  assertOwned(before, owner, install.releaseName, namespace, cluster, 'upgrade');
+  if (before.exists && isLockedStatus(before.status)) {
+    throw ApplicationFailure.nonRetryable(
+      `release ${install.releaseName} on ${cluster} is ${before.status} (revision ${before.revision}): another ` +
+        `Helm operation holds it`,
+      FailureType.ReleaseLocked,
+    );
+  }
   const { chart } = install;
   const result = await helm(
     (dir) => [
       'upgrade',
       '--install',
-      ...(chart.repository && !chart.repository.startsWith('oci://') ? ['--repo', chart.repository] : []),
-      ...(chart.version ? ['--version', chart.version] : []),
-      '--namespace',
-      namespace,
+      ...(chart.repository && !chart.repository.startsWith('oci://') ? [`--repo=${chart.repository}`] : []),
+      ...(chart.version ? [`--version=${chart.version}`] : []),
+      `--namespace=${namespace}`,
       '--create-namespace',
-      '--labels',
-      releaseLabels(owner, chart.version),
+      `--labels=${releaseLabels(owner, chart.version)}`,
       '--values',
       `${dir}/values.json`,
       ...setArgs(install.setValues),
@@ -72,7 +76,7 @@ export async function installChart(
   );
   if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr, install);
   const release = parseRelease(result.stdout);
-  return { releaseName: install.releaseName, revision: release.version, chartVersion: release.chart, recovered };
+  return { releaseName: install.releaseName, revision: release.version, chartVersion: release.chart };
 }
 
 /** The chart as Helm's positional argument: a name in a repository, an oci:// reference, or an allowed local path. */
@@ -102,31 +106,4 @@ function parseRelease(stdout: string): { version?: number; chart?: string } {
   } catch {
     return {};
   }
-}
-
-async function recoverPending(
-  client: ClusterClient,
-  helm: HelmRunner,
-  cluster: string,
-  namespace: string,
-  install: HelmInstall,
-  state: Awaited<ReturnType<typeof readReleaseState>>,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const recovery = stuckRecovery(state);
-  if (!recovery) return undefined;
-  const rollback = recovery.verb === 'rollback';
-  const args = rollback
-    ? ['rollback', '--namespace', namespace, '--', install.releaseName, String(recovery.revision)]
-    : ['uninstall', '--namespace', namespace, '--', install.releaseName];
-  const result = await helm(() => args, { kubeconfig: client.kubeconfig, timeoutMs: 120_000, signal });
-  if (result.exitCode !== 0) {
-    throw ApplicationFailure.retryable(
-      classifyHelmError(args[0] ?? 'recover', cluster, result.stderr, install).message,
-      FailureType.HelmFailed,
-    );
-  }
-  return `release ${install.releaseName} was stuck in ${state.status} (revision ${state.revision}); ${
-    rollback ? `rolled back to revision ${recovery.revision}` : 'uninstalled it'
-  } before installing`;
 }

@@ -7,7 +7,7 @@ import type { ClusterClient } from '../kube/cluster-clients.js';
 import type { ReleaseOwner } from '../helm/release-owner.js';
 import type { InstallPolicy } from '../install-policy.js';
 import { itemKey, itemOf, readInventory, writeInventory, type InventoryItem } from './inventory.js';
-import { applyOrder, loadManifest } from './load-manifest.js';
+import { applyOrder, loadManifestSource } from './load-manifest.js';
 
 const FIELD_MANAGER = 'ksit';
 const ESTABLISHED_TIMEOUT_MS = 120_000;
@@ -24,9 +24,10 @@ export async function applyManifest(
   source: string,
   owner: ReleaseOwner,
   policy: InstallPolicy,
-): Promise<{ applied: number; crds: number }> {
+): Promise<{ applied: number; crds: number; digest: string }> {
   const ctx = Context.current();
-  const { crds, rest } = applyOrder(await loadManifest(source, policy));
+  const { objects, digest } = await loadManifestSource(source, policy);
+  const { crds, rest } = applyOrder(objects);
   for (const crd of crds) await apply(client, cluster, crd);
   for (const crd of crds) {
     ctx.heartbeat({ step: `waiting for CRD ${crd.metadata?.name}` });
@@ -38,7 +39,7 @@ export async function applyManifest(
     ctx.heartbeat({ step: `applying ${obj.kind}/${obj.metadata?.name}` });
     await apply(client, cluster, obj);
   }
-  return { applied: crds.length + rest.length, crds: crds.length };
+  return { applied: crds.length + rest.length, crds: crds.length, digest };
 }
 
 /** Adds to the inventory every object (but Namespaces) that does not exist yet, before anything is applied. */
@@ -134,5 +135,6 @@ async function waitEstablished(client: ClusterClient, cluster: string, name: str
   }
   throw ApplicationFailure.retryable(
     `CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`,
+    FailureType.CrdNotEstablished,
   );
 }

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../errors.js';
 import { refuseInstall, SETTINGS, type InstallPolicy } from '../install-policy.js';
 
 // Addresses a manifest URL may not point at unless the operator allows it: the worker's own host and network
@@ -50,7 +51,7 @@ async function checkUrl(url: URL, source: string, policy: InstallPolicy): Promis
   try {
     addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   } catch {
-    throw ApplicationFailure.retryable(`manifest ${source}: cannot resolve ${host}`);
+    throw ApplicationFailure.retryable(`manifest ${source}: cannot resolve ${host}`, FailureType.SourceUnavailable);
   }
   const blocked = addresses.find(isPrivateAddress);
   if (blocked !== undefined) {
@@ -71,7 +72,16 @@ export async function fetchManifest(source: string, policy: InstallPolicy, maxBy
   }
   for (let hop = 0; ; hop++) {
     await checkUrl(url, source, policy);
-    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+    let res: Response;
+    try {
+      res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+    } catch (err) {
+      const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      throw ApplicationFailure.retryable(
+        `manifest ${source} cannot be fetched (${why})`,
+        FailureType.SourceUnavailable,
+      );
+    }
     const next = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && next) {
       await res.body?.cancel();
@@ -80,7 +90,8 @@ export async function fetchManifest(source: string, policy: InstallPolicy, maxBy
       continue;
     }
     if (res.status === 404) refuseInstall(`manifest ${source} not found (HTTP 404)`);
-    if (!res.ok) throw ApplicationFailure.retryable(`manifest ${source}: HTTP ${res.status}`);
+    if (!res.ok)
+      throw ApplicationFailure.retryable(`manifest ${source}: HTTP ${res.status}`, FailureType.SourceUnavailable);
     return readCapped(res, source, maxBytes);
   }
 }

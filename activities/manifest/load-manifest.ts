@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { refuseInstall, SETTINGS, STRICT_INSTALLS, type InstallPolicy } from '../install-policy.js';
@@ -8,27 +9,40 @@ import { readManifestFile } from './read-manifest-file.js';
 /** Bigger than any tool's install manifest (Flux's is ~1 MB); more is someone filling the worker's memory. */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
-/**
- * Reads a multi-document manifest from an https URL or a file in an operator-listed directory; drops empty
- * documents. Parse errors name the document and position, never quote the text (it may hold a Secret's data).
- */
+/** Reads a multi-document manifest (see loadManifestSource); drops empty documents. */
 export async function loadManifest(
   source: string,
   policy: InstallPolicy = STRICT_INSTALLS,
 ): Promise<KubernetesObject[]> {
-  let text: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
-    text = await fetchManifest(source, policy, MAX_MANIFEST_BYTES);
-  } else {
-    const path = await confinedPath(source, policy.sourceDirs);
-    if (!path) {
-      refuseInstall(
-        `spec.autoInstall.manifestConfig.source ${source} is not usable: it must be an https:// URL or a readable ` +
-          `file in a directory the operator allows with ${SETTINGS.sourceDirs}`,
-      );
-    }
-    text = await readManifestFile(path, source, MAX_MANIFEST_BYTES);
+  return (await loadManifestSource(source, policy)).objects;
+}
+
+/**
+ * The manifest's objects and a digest of its content (what the watch compares with what was applied), from an
+ * https URL or a file in an operator-listed directory (install-policy.ts).
+ */
+export async function loadManifestSource(
+  source: string,
+  policy: InstallPolicy = STRICT_INSTALLS,
+): Promise<{ objects: KubernetesObject[]; digest: string }> {
+  const text = await readSource(source, policy);
+  return { objects: parseManifest(source, text), digest: `sha256:${createHash('sha256').update(text).digest('hex')}` };
+}
+
+async function readSource(source: string, policy: InstallPolicy): Promise<string> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return fetchManifest(source, policy, MAX_MANIFEST_BYTES);
+  const path = await confinedPath(source, policy.sourceDirs);
+  if (!path) {
+    refuseInstall(
+      `spec.autoInstall.manifestConfig.source ${source} is not usable: it must be an https:// URL or a readable ` +
+        `file in a directory the operator allows with ${SETTINGS.sourceDirs}`,
+    );
   }
+  return readManifestFile(path, source, MAX_MANIFEST_BYTES);
+}
+
+/** Parse errors name the document and position, never quote the text (it may hold a Secret's data). */
+function parseManifest(source: string, text: string): KubernetesObject[] {
   const docs = parseAllDocuments(text);
   const objects: KubernetesObject[] = [];
   for (const [i, doc] of docs.entries()) {

@@ -13,6 +13,7 @@ import type {
 import { integrationSpecQuery, integrationStatusQuery, targetStatusQuery } from '../../workflows/definitions.js';
 import { UsageError } from '../errors.js';
 import { KINDS, parseKind } from '../kinds.js';
+import { withLiveChecks } from '../live-checks.js';
 import { age, fields, formatCredentials, formatLabels, formatSelector, paintPhase, plural, table } from '../output.js';
 import { askWorker, DEFAULT_NAMESPACE, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
@@ -61,7 +62,7 @@ function targetsSummary(spec: IntegrationSpec): string {
 
 function clusterSection(c: ClusterStatus): string {
   let text = `  ${c.cluster}: ${paintPhase(c.phase)}  ${c.message}\n`;
-  if (c.lastCheckAt) text += `    last check ${age(c.lastCheckAt)} ago\n`;
+  text += `    last check: ${c.lastCheckAt ? `${age(c.lastCheckAt)} ago (${c.lastCheckAt})` : 'none yet'}\n`;
   if (c.components.length > 0) {
     const rows = [
       ['COMPONENT', 'READY', 'STATUS'],
@@ -87,10 +88,11 @@ function clusterSection(c: ClusterStatus): string {
 
 async function describeIntegration(client: Client, namespace: string, name: string): Promise<string> {
   const handle = await runningHandle(client, 'integration', namespace, name);
-  const [status, spec]: [IntegrationStatus, IntegrationSpec] = await Promise.all([
+  const [recorded, spec]: [IntegrationStatus, IntegrationSpec] = await Promise.all([
     askWorker(handle.query(integrationStatusQuery)),
     askWorker(handle.query(integrationSpecQuery)),
   ]);
+  const status = await withLiveChecks(client, recorded);
   let text = fields([
     ['Name', status.name],
     ['Namespace', status.namespace],

@@ -1,5 +1,6 @@
 // `ksit get integrations|targets [-o wide|json|yaml] [--watch]`: a kubectl-like table, or data whose shape is a
-// contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message}]}],
+// contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message, lastCheckAt,
+// components: {ready, total}}]}] (each cluster's latest check, from its running watch),
 // targets [{name, namespace, clusterName, ready, message, ...}].
 import type { Client } from '@temporalio/client';
 import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
@@ -7,6 +8,7 @@ import { sleep } from '../deadlines.js';
 import { UsageError } from '../errors.js';
 import { parseKind, type Kind } from '../kinds.js';
 import { age, formatData, formatLabels, paintPhase, table, type OutputFormat } from '../output.js';
+import { withLiveChecks } from '../live-checks.js';
 import { listIntegrations, listTargets } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
@@ -16,7 +18,8 @@ const WATCH_EVERY_MS = 2_000;
 const FORMATS: OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
 interface Listing<T> {
-  list(client: Client): Promise<T[]>;
+  /** `fresh`: fold in each cluster's latest check (one describe per cluster; data output only). */
+  list(client: Client, fresh: boolean): Promise<T[]>;
   data(item: T): object;
   rows(items: T[], wide: boolean): string[][];
   key(item: T): string;
@@ -25,7 +28,10 @@ interface Listing<T> {
 }
 
 const integrations: Listing<IntegrationStatus> = {
-  list: listIntegrations,
+  list: async (client, fresh) => {
+    const items = await listIntegrations(client);
+    return fresh ? Promise.all(items.map((s) => withLiveChecks(client, s))) : items;
+  },
   data: (status) => ({
     name: status.name,
     namespace: status.namespace,
@@ -34,7 +40,13 @@ const integrations: Listing<IntegrationStatus> = {
     message: status.message,
     paused: status.paused,
     createdAt: status.createdAt,
-    clusters: status.clusters.map((c) => ({ name: c.cluster, phase: c.phase, message: c.message })),
+    clusters: status.clusters.map((c) => ({
+      name: c.cluster,
+      phase: c.phase,
+      message: c.message,
+      lastCheckAt: c.lastCheckAt,
+      components: { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
+    })),
   }),
   rows: (items, wide) => [
     ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'MESSAGE'] : [])],
@@ -90,11 +102,13 @@ export const getCommand: Command = {
     const listing = LISTINGS[parseKind(what, ['integration', 'target'], 'get', USAGE)] as Listing<unknown>;
     const client = await connectTemporal();
     if (values.watch) return watch(client, listing, format);
-    const items = await listing.list(client);
+    const items = await listing.list(client, isData(format));
     process.stdout.write(render(listing, items, format, true));
     return 0;
   },
 };
+
+const isData = (format: OutputFormat) => format === 'json' || format === 'yaml';
 
 function render<T>(listing: Listing<T>, items: T[], format: OutputFormat, header: boolean, streaming = false): string {
   if (format === 'json' || format === 'yaml') {
@@ -120,7 +134,7 @@ async function watch<T>(client: Client, listing: Listing<T>, format: OutputForma
   const last = new Map<string, { item: T; text: string }>();
   let header = true;
   for (;;) {
-    const items = await listing.list(client);
+    const items = await listing.list(client, isData(format));
     const changed: T[] = [];
     const seen = new Set<string>();
     for (const item of items) {

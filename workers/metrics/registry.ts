@@ -1,6 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   CLUSTER_REACHABLE,
+  COMPONENTS_READY,
+  COMPONENTS_TOTAL,
+  HELM_TIMEOUTS,
+  LAST_CHECK,
   FLEET_PHASE,
   HEALTH_CHECK_DURATION,
   HEALTH_CHECK_LAG,
@@ -69,6 +73,30 @@ export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
       help: 'Wall time of one install attempt',
       labelNames: ['method', 'result'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+      registers,
+    }),
+    componentsReady: new Gauge({
+      name: COMPONENTS_READY,
+      help: 'Components of an Integration on a cluster that were ready at the latest check (optional ones too)',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    componentsTotal: new Gauge({
+      name: COMPONENTS_TOTAL,
+      help: 'Components of an Integration on a cluster that the latest check looked at',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    lastCheck: new Gauge({
+      name: LAST_CHECK,
+      help: 'Unix time of the latest health check of an Integration on a cluster that reached the cluster',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    helmTimeouts: new Counter({
+      name: HELM_TIMEOUTS,
+      help: 'Install attempts that ended because Helm ran out of its timeout',
+      labelNames: ['namespace', 'integration', 'cluster'],
       registers,
     }),
     workerInfo: new Gauge({

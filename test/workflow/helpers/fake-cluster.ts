@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../../activities/index.js';
 import { signatureOf, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
 import { FailureType } from '../../../shared/failure-types.js';
+import { releaseDrift, type ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, TargetSpec } from '../../../shared/types.js';
 
 /**
@@ -74,14 +75,16 @@ export function fakeActivities(
     if (!c) throw new Error(`no fake cluster ${name}`);
     return c;
   };
+  const releaseOf = (c: FakeCluster): ReleaseState =>
+    c.installed
+      ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1 }
+      : { exists: false };
   const observe = (c: FakeCluster, input: WatchHealthInput): Observation => {
     if (!c.reachable) return { kind: 'unreachable', message: 'cluster unreachable (ECONNREFUSED)' };
     const report = c.report();
-    const drift =
-      c.installed && input.release && input.release.chartVersion && c.chartVersion !== input.release.chartVersion
-        ? `release runs chart ${c.chartVersion}, spec wants ${input.release.chartVersion}`
-        : undefined;
-    return { kind: 'health', report, drift };
+    if (!input.release) return { kind: 'health', report };
+    const release = releaseOf(c);
+    return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
   };
   const activities: Partial<Activities> = {
     async preflightCluster(input) {
@@ -102,11 +105,7 @@ export function fakeActivities(
       if (!c.reachable) throw c.unreachable();
       return {
         report: c.report(),
-        release: input.releaseName
-          ? c.installed
-            ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1 }
-            : { exists: false }
-          : undefined,
+        release: input.releaseName ? releaseOf(c) : undefined,
       };
     },
     async installTool(input) {
