@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
+import { claimConflict, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
 import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
@@ -31,6 +32,8 @@ export interface WatchHealthInput {
   unreachableAfterMs: number;
   /** Which Integration on which cluster this watch is for: the labels of the worker's metrics. */
   pair?: PairRef;
+  /** The Integration watching: a release it owns that another Integration claims is reported (a conflict). */
+  owner?: ReleaseOwner;
   /** The phase the workflow had recorded when it started this watch; unchanged for as long as the watch runs. */
   phase?: ClusterPhase;
 }
@@ -245,5 +248,7 @@ async function observe(
   }
   if (!input.release) return { kind: 'health', report };
   const release = await readReleaseState(client, input.namespace, input.release.name);
-  return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
+  const claimed = claimConflict(release, input.owner, input.release.name);
+  const reported = claimed ? { ...report, healthy: false, reason: claimed } : report;
+  return { kind: 'health', report: reported, release, drift: releaseDrift(release, input.release)?.message };
 }

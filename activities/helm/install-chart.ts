@@ -7,7 +7,7 @@ import type { ClusterClient } from '../kube/cluster-clients.js';
 import { confinedPath } from '../kube/credential-policy.js';
 import { classifyHelmError } from './classify-helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
-import { assertOwned, releaseLabels, type ReleaseOwner } from './release-owner.js';
+import { assertOwned, markClaim, releaseLabels, type ReleaseOwner } from './release-owner.js';
 import { readReleaseState } from './release-state.js';
 import { setArgs } from './set-args.js';
 import { isLockedStatus } from '../../shared/lifecycle/drift.js';
@@ -37,7 +37,12 @@ export async function installChart(
   const signal = Context.current().cancellationSignal;
   const chartRef = await chartArgument(install, policy);
   const before = await readReleaseState(client, namespace, install.releaseName);
-  assertOwned(before, owner, install.releaseName, namespace, cluster, 'upgrade');
+  try {
+    assertOwned(before, owner, install.releaseName, namespace, cluster, 'upgrade');
+  } catch (err) {
+    await markClaim(client, before, owner, install.releaseName, namespace);
+    throw err;
+  }
   if (before.exists && isLockedStatus(before.status)) {
     throw ApplicationFailure.nonRetryable(
       `release ${install.releaseName} on ${cluster} is ${before.status} (revision ${before.revision}): another ` +

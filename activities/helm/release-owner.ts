@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../errors.js';
+import { PatchStrategy } from '@kubernetes/client-node';
+import type { ClusterClient } from '../kube/cluster-clients.js';
 import type { ReleaseState } from './release-state.js';
 
 /** The Integration a release belongs to. */
@@ -15,6 +17,8 @@ export const OWNER_LABEL = 'ksit.io/owner';
 const OWNER_NAMESPACE_LABEL = 'ksit.io/owner-namespace';
 const OWNER_NAME_LABEL = 'ksit.io/owner-name';
 export const CHART_VERSION_LABEL = 'ksit.io/chart-version';
+/** On another Integration's release: who else wanted it (so that its owner reports the conflict too). */
+export const CLAIMED_BY_ANNOTATION = 'ksit.io/claimed-by';
 
 /** A label value (at most 63 characters) that stands for one Integration. */
 export function ownerId(owner: ReleaseOwner): string {
@@ -67,5 +71,50 @@ export function assertOwned(
       `${ownerWords(labels)}, not to Integration ${owner.namespace}/${owner.name}; ksit will not ${verb} it. ` +
       `Give this Integration another releaseName or namespace, or remove the other release`,
     FailureType.InstallRejected,
+  );
+}
+
+/**
+ * Marks another Integration's release as wanted by `claimant` too (an annotation on its latest storage Secret), so
+ * that the owner's health checks report the conflict as well: two Integrations claiming one release is a conflict
+ * on both. Best effort: the claimant reports its own conflict whether or not this works.
+ */
+export async function markClaim(
+  client: ClusterClient,
+  state: ReleaseState,
+  claimant: ReleaseOwner,
+  release: string,
+  namespace: string,
+): Promise<void> {
+  if (!state.exists || !state.labels?.[OWNER_LABEL] || state.labels[OWNER_LABEL] === ownerId(claimant)) return;
+  const who = `${claimant.namespace}/${claimant.name}`;
+  if (state.claimedBy?.includes(who)) return;
+  const annotations = { [CLAIMED_BY_ANNOTATION]: [...(state.claimedBy ?? []), who].join(',') };
+  await client.objects
+    .patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `sh.helm.release.v1.${release}.v${state.revision}`, namespace, annotations },
+      },
+      undefined,
+      undefined,
+      'ksit',
+      undefined,
+      PatchStrategy.MergePatch,
+    )
+    .catch(() => undefined);
+}
+
+/** The owner's view of a release others claim: a reason its health check reports, or undefined. */
+export function claimConflict(
+  state: ReleaseState,
+  owner: ReleaseOwner | undefined,
+  release: string,
+): string | undefined {
+  if (!owner || !state.claimedBy?.length || state.labels?.[OWNER_LABEL] !== ownerId(owner)) return undefined;
+  return (
+    `release conflict: Integration ${state.claimedBy.join(', ')} also claims Helm release ${release} (its ` +
+    'install is refused); give one of them another releaseName or namespace'
   );
 }

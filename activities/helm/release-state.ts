@@ -1,7 +1,7 @@
 import type { ClusterClient } from '../kube/cluster-clients.js';
 import { metadataOnly, withTimeout } from '../kube/request-options.js';
 import type { ReleaseState } from '../../shared/lifecycle/drift.js';
-import { CHART_VERSION_LABEL } from './release-owner.js';
+import { CHART_VERSION_LABEL, CLAIMED_BY_ANNOTATION } from './release-owner.js';
 
 export type { ReleaseState };
 
@@ -23,6 +23,7 @@ export async function readReleaseState(
   const revisions = list.items
     .map((s) => ({
       labels: s.metadata?.labels ?? {},
+      claims: s.metadata?.annotations?.[CLAIMED_BY_ANNOTATION],
       created: s.metadata?.creationTimestamp,
       revision: Number(s.metadata?.labels?.version ?? 0),
     }))
@@ -41,5 +42,6 @@ export async function readReleaseState(
     // When the latest revision was written: a pending one younger than the install timeout may still be running.
     ageMs: latest.created ? Math.max(0, Date.now() - new Date(latest.created).getTime()) : undefined,
     labels: latest.labels,
+    ...(latest.claims ? { claimedBy: latest.claims.split(',').filter(Boolean) } : {}),
   };
 }

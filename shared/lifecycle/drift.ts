@@ -15,6 +15,8 @@ export interface ReleaseState {
   ageMs?: number;
   /** Labels of the latest revision: Helm's own plus ksit's owner labels (activities/helm/release-owner.ts). */
   labels?: Record<string, string>;
+  /** Other Integrations (namespace/name) whose install was refused because this release is not theirs. */
+  claimedBy?: string[];
 }
 
 /** What the spec wants of the release. */

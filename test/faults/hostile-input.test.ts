@@ -85,7 +85,7 @@ spec: {clusterName: ${name}, kubeconfigFile: ${c.kubeconfig}, context: ${c.conte
 `;
 };
 
-function integration(name: string, targetName: string, component: string, autoInstall: string): string {
+function integration(name: string, targetName: string, component: string, autoInstall: string, ns = name): string {
   return `apiVersion: ksit.io/v1alpha1
 kind: Integration
 metadata: {name: ${name}, namespace: ksit-system}
@@ -93,7 +93,7 @@ spec:
   type: custom
   targetClusters: [${targetName}]
   config:
-    namespace: ${name}
+    namespace: ${ns}
     healthCheckInterval: 2s
     gracePeriod: 5s
     components: [{kind: Deployment, name: ${component}}]
@@ -240,6 +240,25 @@ test('a hand-installed Helm release is left untouched by install, recovery and -
   expect(del.stdout + del.stderr).toContain('release conflict');
   expect(await storage()).toEqual(['sh.helm.release.v1.istiod.v1:pending-upgrade']);
   applied.splice(applied.indexOf(name), 1);
+}, 300_000);
+
+test('two Integrations claiming one release: a conflict on both, and the release stays the first one’s', async () => {
+  const first = `claim-a-${ksit.run}`;
+  const second = `claim-b-${ksit.run}`;
+  const ns = `claim-${ksit.run}`;
+  const helmInstall = `{enabled: true, method: helm, helmConfig: {repository: "${ksit.env.chartRepoUrl}", chart: istiod, version: "1.20.2", releaseName: istiod}}`;
+  await applyFile(
+    first,
+    `${localTarget(`${first}-t`)}---\n${integration(first, `${first}-t`, 'istiod', helmInstall, ns)}`,
+  );
+  await until(first, 'Running', (r) => r.phase === 'Running', 180_000);
+  await applyFile(second, integration(second, `${first}-t`, 'istiod', helmInstall, ns));
+  const refused = await until(second, 'Failed: release conflict', (r) => r.phase === 'Failed');
+  expect(refused.clusters[0]?.message).toContain(`belongs to ksit Integration ksit-system/${first}`);
+  const owner = await until(first, 'the owner reports the conflict', (r) =>
+    (r.clusters[0]?.message ?? '').includes(`release conflict: Integration ksit-system/${second} also claims`),
+  );
+  expect(['Degraded', 'Progressing']).toContain(owner.phase);
 }, 300_000);
 
 test('delete removes only what a manifest install created, though the source changed since', async () => {

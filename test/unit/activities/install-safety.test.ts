@@ -5,7 +5,13 @@ import { describe, expect, it } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/common';
 import { helmEnv } from '../../../activities/helm/helm-env.js';
 import { redactHelmText } from '../../../activities/helm/redact-values.js';
-import { assertOwned, OWNER_LABEL, ownerId, releaseLabels } from '../../../activities/helm/release-owner.js';
+import {
+  assertOwned,
+  claimConflict,
+  OWNER_LABEL,
+  ownerId,
+  releaseLabels,
+} from '../../../activities/helm/release-owner.js';
 import { setArgs } from '../../../activities/helm/set-args.js';
 import { checkRepositoryUrl, STRICT_INSTALLS } from '../../../activities/install-policy.js';
 import { isPrivateAddress } from '../../../activities/manifest/fetch-manifest.js';
@@ -155,5 +161,15 @@ describe('manifest sources', () => {
       type: 'InstallRejected',
       message: expect.stringContaining(message),
     });
+  });
+});
+
+describe('claimConflict', () => {
+  const mine = { namespace: 'team-a', name: 'argocd' };
+  it('tells the owner who else claims its release, and nobody else', () => {
+    const state = { exists: true, labels: { [OWNER_LABEL]: ownerId(mine) }, claimedBy: ['team-b/argocd'] };
+    expect(claimConflict(state, mine, 'argocd')).toContain('release conflict: Integration team-b/argocd also claims');
+    expect(claimConflict(state, { namespace: 'team-b', name: 'argocd' }, 'argocd')).toBeUndefined();
+    expect(claimConflict({ ...state, claimedBy: [] }, mine, 'argocd')).toBeUndefined();
   });
 });
