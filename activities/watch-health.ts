@@ -5,10 +5,12 @@ import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '..
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import { HealthEvents } from './health/health-events.js';
+import { claimConflict, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
 import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
 import type { LiveCheck } from '../shared/lifecycle/live-check.js';
+import { STRICT_INSTALLS, type InstallPolicy } from './install-policy.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import type { WorkloadWatchCache } from './kube/watch-cache.js';
 
@@ -32,6 +34,8 @@ export interface WatchHealthInput {
   unreachableAfterMs: number;
   /** Which Integration on which cluster this watch is for: the labels of the worker's metrics. */
   pair?: PairRef;
+  /** The Integration watching: a release it owns that another Integration claims is reported (a conflict). */
+  owner?: ReleaseOwner;
   /** The phase the workflow had recorded when it started this watch; unchanged for as long as the watch runs. */
   phase?: ClusterPhase;
 }
@@ -110,10 +114,11 @@ export async function watchHealth(
   onCheck?: CheckListener,
   workerShutdown?: AbortSignal,
   watches?: WorkloadWatchCache,
+  installPolicy: InstallPolicy = STRICT_INSTALLS,
 ): Promise<WatchHealthResult> {
   const events = new HealthEvents(watches, input.namespace, [...new Set(input.components.map((c) => c.kind))]);
   try {
-    return await watchLoop(clients, input, events, onCheck, workerShutdown);
+    return await watchLoop(clients, input, events, installPolicy, onCheck, workerShutdown);
   } finally {
     events.close();
   }
@@ -123,6 +128,7 @@ async function watchLoop(
   clients: ClusterClients,
   input: WatchHealthInput,
   events: HealthEvents,
+  installPolicy: InstallPolicy,
   onCheck?: CheckListener,
   workerShutdown?: AbortSignal,
 ): Promise<WatchHealthResult> {
@@ -146,7 +152,14 @@ async function watchLoop(
     let observation: Observation | undefined;
     let reachable = true;
     try {
-      observation = await observe(clients, input, manifestSeen, events, byEvent ? lastRelease : undefined);
+      observation = await observe(
+        clients,
+        input,
+        manifestSeen,
+        installPolicy,
+        events,
+        byEvent ? lastRelease : undefined,
+      );
       if (observation.kind === 'health') lastRelease = { release: observation.release, drift: observation.drift };
       failingSince = undefined;
     } catch (err) {
@@ -263,6 +276,7 @@ async function observe(
   clients: ClusterClients,
   input: WatchHealthInput,
   seen: ManifestSeen,
+  installPolicy: InstallPolicy,
   events: HealthEvents,
   lastRelease?: Pick<Extract<Observation, { kind: 'health' }>, 'release' | 'drift'>,
 ): Promise<Observation> {
@@ -280,13 +294,20 @@ async function observe(
         input.namespace,
         manifest.source,
         manifest.appliedDigest,
+        installPolicy,
       );
       seen.at = Date.now();
     }
     return { kind: 'health', report, ...(seen.drift && { manifestDrift: seen.drift }) };
   }
   if (!input.release) return { kind: 'health', report };
-  if (lastRelease) return { kind: 'health', report, ...lastRelease };
-  const release = await readReleaseState(client, input.namespace, input.release.name);
-  return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
+  const wanted = input.release;
+  // An event-driven check reuses the last release reading; the claim check applies to it all the same.
+  const withClaim = (release: ReleaseState | undefined) => {
+    const claimed = release && claimConflict(release, input.owner, wanted.name);
+    return claimed ? { ...report, healthy: false, reason: claimed } : report;
+  };
+  if (lastRelease) return { kind: 'health', ...lastRelease, report: withClaim(lastRelease.release) };
+  const release = await readReleaseState(client, input.namespace, wanted.name);
+  return { kind: 'health', report: withClaim(release), release, drift: releaseDrift(release, wanted)?.message };
 }

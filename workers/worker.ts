@@ -14,7 +14,7 @@ import { createLogger } from './logger.js';
 import { redactText } from './redact-text.js';
 import { firstLine, StartupError } from '../shared/entry-point.js';
 import { sdkLogger } from './sdk-logger.js';
-import { credentialPolicy } from './security-settings.js';
+import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
 import { PairSeries } from './metrics/pair-series.js';
@@ -124,6 +124,7 @@ const worker = (started.worker = await Worker.create({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
     helmSlots: new HelmSlots(config.KSIT_MAX_HELM_PROCESSES),
+    installPolicy: installPolicy(config),
     temporal: client,
     onCheck: (e) => {
       series.onCheck(e);

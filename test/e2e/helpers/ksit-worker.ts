@@ -9,6 +9,7 @@ import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
 import { WorkloadWatchCache } from '../../../activities/kube/watch-cache.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
 import { STRICT_CREDENTIALS, type CredentialPolicy } from '../../../activities/kube/credential-policy.js';
+import type { InstallPolicy } from '../../../activities/install-policy.js';
 import { codecFromEnv } from '../../../shared/codec/data-converter.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
 import type {
@@ -48,6 +49,8 @@ export interface KsitOptions {
   codecEnv?: NodeJS.ProcessEnv;
   /** What target credentials may be (default: the local clusters' kubeconfig directory, nothing loosened). */
   credentialPolicy?: CredentialPolicy;
+  /** What install sources may be (default localInstalls). */
+  installPolicy?: InstallPolicy;
   /** false: run no worker in this process; the test starts worker processes on `taskQueue` (worker-process.ts). */
   inProcessWorker?: boolean;
 }
@@ -93,6 +96,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
               options.credentialPolicy ?? localCredentialPolicy(env),
             ),
             helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
+            installPolicy: options.installPolicy ?? localInstalls(env),
             temporal: client,
             // As the worker process does by default (KSIT_HEALTH_SOURCE=watch).
             watches,
@@ -202,4 +206,9 @@ export function clusterOf(s: IntegrationStatus, target: TargetSpec) {
 /** The policy of a worker for the local environment: targets may use the local clusters' kubeconfig files. */
 export function localCredentialPolicy(env: LocalEnvironment): CredentialPolicy {
   return { ...STRICT_CREDENTIALS, kubeconfigDirs: [`${env.ksitHome}/kubeconfigs`] };
+}
+
+/** Tests write manifests under $KSIT_HOME, and the local environment serves others from a loopback http server. */
+export function localInstalls(env: LocalEnvironment): InstallPolicy {
+  return { allowHttpRepositories: false, sourceDirs: [env.ksitHome], allowPrivateManifestHosts: true };
 }
