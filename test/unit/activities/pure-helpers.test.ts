@@ -6,7 +6,6 @@ import { summarize } from '../../../activities/health/check-components.js';
 import { matchesSelector, podReason } from '../../../activities/health/pod-reason.js';
 import { workloadReadiness } from '../../../activities/health/workload-health.js';
 import { classifyHelmError } from '../../../activities/helm/classify-helm-error.js';
-import { setArgs } from '../../../activities/helm/set-args.js';
 import { FailureType } from '../../../shared/failure-types.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
 
@@ -224,31 +223,6 @@ describe('workloadReadiness', () => {
       desired: 3,
       rolloutPending: true,
     });
-  });
-});
-
-describe('setArgs', () => {
-  it('passes flat keys as --set, escaping the commas and backslashes Helm would split on', () => {
-    expect(
-      setArgs([
-        { key: 'server.insecure', value: 'false' },
-        { key: 'a.b[0].c', value: 3 },
-        { key: 'list', value: 'x,y' },
-        { key: 'path', value: 'C:\\dir' },
-        { key: 'none', value: null },
-      ]),
-    ).toEqual([
-      '--set',
-      'server.insecure=false',
-      '--set',
-      'a.b[0].c=3',
-      '--set',
-      'list=x\\,y',
-      '--set',
-      'path=C:\\\\dir',
-      '--set',
-      'none=null',
-    ]);
   });
 });
 
