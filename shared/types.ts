@@ -102,6 +102,14 @@ export interface IntegrationSpec {
   managedBy?: KubernetesOwner;
   /** How a change reaches the clusters, wave by wave; absent: every cluster at once. */
   rollout?: RolloutSpec;
+  /** Integrations that must be Running (freshly) on a cluster before this one installs or watches there. */
+  dependsOn?: DependencyRef[];
+}
+
+/** One entry of spec.dependsOn, namespace filled in. */
+export interface DependencyRef {
+  name: string;
+  namespace: string;
 }
 
 /** The Kubernetes object (Integration or IntegrationTarget on the control cluster) that owns a workflow. */
@@ -171,6 +179,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** Ready and total components when `components` is not at hand (a listing read from the memo). */
+  componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
   revision?: number;
 }

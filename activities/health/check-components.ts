@@ -15,6 +15,8 @@ export async function checkComponents(
   client: ClusterClient,
   namespace: string,
   components: ComponentRef[],
+  /** The workloads of a kind from the worker's watch cache, or undefined to read them from the API. */
+  cached: (kind: ComponentKind) => Workload[] | undefined = () => undefined,
 ): Promise<HealthReport> {
   const opts = withTimeout(REQUEST_TIMEOUT_MS);
   const kinds = [...new Set(components.map((c) => c.kind))];
@@ -22,12 +24,14 @@ export async function checkComponents(
   await Promise.all(
     kinds.map(async (kind) => {
       const list =
-        kind === 'Deployment'
+        cached(kind) ??
+        (kind === 'Deployment'
           ? await client.apps.listNamespacedDeployment({ namespace }, opts)
           : kind === 'StatefulSet'
             ? await client.apps.listNamespacedStatefulSet({ namespace }, opts)
-            : await client.apps.listNamespacedDaemonSet({ namespace }, opts);
-      byKind.set(kind, new Map(list.items.map((w: Workload) => [w.metadata?.name ?? '', w])));
+            : await client.apps.listNamespacedDaemonSet({ namespace }, opts)
+        ).items;
+      byKind.set(kind, new Map(list.map((w: Workload) => [w.metadata?.name ?? '', w])));
     }),
   );
 
