@@ -96,6 +96,28 @@ export function signatureOf(o: Observation): string {
 }
 
 /**
+ * The watch's return rule, for one check that saw something: return when what it saw differs from what the workflow
+ * recorded, when the unhealthy streak reaches the remediation threshold, or at the deadline. Pure: the workflow
+ * tests' scripted watch uses the same rule.
+ */
+export function judgeCheck(
+  input: Pick<WatchHealthInput, 'lastSignature' | 'returnAfterUnhealthyChecks' | 'returnBy'>,
+  observation: Observation,
+  unhealthyBefore: number,
+  now: number,
+  byEvent = false,
+): { returnNow: boolean; signature: string; consecutiveUnhealthy: number } {
+  const signature = signatureOf(observation);
+  const unhealthy = observation.kind === 'health' && !observation.report.healthy;
+  // The remediation threshold counts interval checks: a burst of events is one observation, not many.
+  const consecutiveUnhealthy = !unhealthy ? 0 : byEvent ? Math.max(1, unhealthyBefore) : unhealthyBefore + 1;
+  const limit = input.returnAfterUnhealthyChecks;
+  const returnNow =
+    signature !== input.lastSignature || (!!limit && consecutiveUnhealthy >= limit) || now >= input.returnBy;
+  return { returnNow, signature, consecutiveUnhealthy };
+}
+
+/**
  * How often a manifest install's source and objects are compared (a read per object): every six checks but at
  * least once a minute, so a fast interval does not turn into a read of every object every few seconds.
  */
@@ -193,17 +215,10 @@ async function watchLoop(
       startedAt: started,
     });
     if (observation) {
-      const signature = signatureOf(observation);
-      const unhealthy = observation.kind === 'health' && !observation.report.healthy;
-      // The remediation threshold counts interval checks: a burst of events is one observation, not many.
-      consecutiveUnhealthy = !unhealthy ? 0 : byEvent ? Math.max(1, consecutiveUnhealthy) : consecutiveUnhealthy + 1;
-      const limit = input.returnAfterUnhealthyChecks;
-      if (
-        signature !== input.lastSignature ||
-        (limit && consecutiveUnhealthy >= limit) ||
-        Date.now() >= input.returnBy
-      ) {
-        return { observation, signature, checks, consecutiveUnhealthy, at: Date.now() };
+      const verdict = judgeCheck(input, observation, consecutiveUnhealthy, Date.now(), byEvent);
+      consecutiveUnhealthy = verdict.consecutiveUnhealthy;
+      if (verdict.returnNow) {
+        return { observation, signature: verdict.signature, checks, consecutiveUnhealthy, at: Date.now() };
       }
     }
     ctx.heartbeat(live);

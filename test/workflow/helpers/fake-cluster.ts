@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../../activities/index.js';
-import { signatureOf, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
+import { judgeCheck, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
 import { FailureType } from '../../../shared/failure-types.js';
 import { releaseDrift, type ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, TargetSpec } from '../../../shared/types.js';
@@ -185,12 +185,11 @@ export function fakeActivities(
         c.calls.push('check');
         const now = await track(env.currentTimeMs());
         const observation = observe(c, input, now);
-        const signature = signatureOf(observation);
-        const unhealthy = observation.kind === 'health' && !observation.report.healthy;
-        consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
-        const limit = input.returnAfterUnhealthyChecks;
-        if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
-          return { observation, signature, checks, consecutiveUnhealthy, at: now };
+        // The real watch's own return rule; only the clock is the test server's.
+        const verdict = judgeCheck(input, observation, consecutiveUnhealthy, now);
+        consecutiveUnhealthy = verdict.consecutiveUnhealthy;
+        if (verdict.returnNow) {
+          return { observation, checks, signature: verdict.signature, consecutiveUnhealthy, at: now };
         }
         // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
         // the nap races it, as the real watch's does. Like the real watch, it naps at most 5 s between heartbeats
