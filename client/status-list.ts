@@ -33,9 +33,11 @@ async function listStatuses<T>(
   fallback: (workflowId: string, phase: string) => T,
   fromMemo: (memo: Record<string, unknown> | undefined) => T | undefined = () => undefined,
   stale?: (status: T, note: string) => T,
+  taskQueue?: string,
 ): Promise<T[]> {
   const found: { id: string; phase: string; queue: string; status?: T }[] = [];
-  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'`;
+  const onQueue = taskQueue ? ` AND TaskQueue = '${taskQueue.replaceAll("'", '')}'` : '';
+  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'${onQueue}`;
   const list = client.workflow.list({ query: running, pageSize: 1000 });
   for await (const wf of list) {
     const phase = wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown';
@@ -81,7 +83,8 @@ function unansweredTarget(workflowId: string): TargetStatus {
   return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
-export function listIntegrations(client: Client): Promise<IntegrationStatus[]> {
+/** Every running Integration (only those of `taskQueue` when given: the controller's own). */
+export function listIntegrations(client: Client, taskQueue?: string): Promise<IntegrationStatus[]> {
   return listStatuses(
     client,
     'integration',
@@ -89,11 +92,20 @@ export function listIntegrations(client: Client): Promise<IntegrationStatus[]> {
     unansweredIntegration,
     (memo) => statusFromListingMemo(memo?.[LISTING_MEMO_KEY]),
     (s, note) => ({ ...s, message: s.message ? `${s.message}; ${note}` : note }),
+    taskQueue,
   );
 }
 
-export function listTargets(client: Client): Promise<TargetStatus[]> {
-  return listStatuses(client, 'target', (h) => h.query(targetStatusQuery), unansweredTarget);
+export function listTargets(client: Client, taskQueue?: string): Promise<TargetStatus[]> {
+  return listStatuses(
+    client,
+    'target',
+    (h) => h.query(targetStatusQuery),
+    unansweredTarget,
+    undefined,
+    undefined,
+    taskQueue,
+  );
 }
 
 /**

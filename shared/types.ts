@@ -11,6 +11,8 @@ export interface ComponentRef {
   kind: ComponentKind;
   name: string;
   optional?: boolean;
+  /** Checked only when it exists (an ingress gateway some installs have): absent is fine, present must be ready. */
+  whenPresent?: boolean;
 }
 
 export interface LabelSelectorRequirement {
@@ -100,6 +102,14 @@ export interface IntegrationSpec {
   managedBy?: KubernetesOwner;
   /** How a change reaches the clusters, wave by wave; absent: every cluster at once. */
   rollout?: RolloutSpec;
+  /** Integrations that must be Running (freshly) on a cluster before this one installs or watches there. */
+  dependsOn?: DependencyRef[];
+}
+
+/** One entry of spec.dependsOn, namespace filled in. */
+export interface DependencyRef {
+  name: string;
+  namespace: string;
 }
 
 /** The Kubernetes object (Integration or IntegrationTarget on the control cluster) that owns a workflow. */

@@ -78,16 +78,19 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 export function workerHelp(): string {
   const lines = Object.entries(schema.shape).map(([name, field]) => {
     const fallback = field.safeParse(undefined);
-    const shown = fallback.success && fallback.data !== undefined ? `default ${String(fallback.data)}` : 'unset';
-    return `  ${name.padEnd(34)} ${shown}`;
+    const value = fallback.success ? fallback.data : undefined;
+    const shown = value === undefined || String(value) === '' ? 'unset' : `default ${String(value)}`;
+    return `  ${name.padEnd(36)} ${shown}`;
   });
+  // The codec key is read by the codec module, not this schema (only its file's path is here).
+  if (!('KSIT_CODEC_KEY' in schema.shape))
+    lines.push(`  ${'KSIT_CODEC_KEY'.padEnd(36)} unset (payload encryption off)`);
   return [
     'usage: ksit worker   (from a clone: npm run worker)',
     '',
     'Polls the task queue and runs the workflows and activities (installs, health checks); serves /healthz,',
     '/readyz and /metrics. Every setting is an environment variable (README.md, "Worker configuration"):',
     ...lines,
-    '  KSIT_CODEC_KEY, KSIT_CODEC_KEY_FILE unset (payload encryption off)',
     '',
   ].join('\n');
 }

@@ -71,8 +71,11 @@ function describeUnhealthy(name: string, r: { ready: number; desired: number }, 
 
 /** Pure: folds per-component results into the report the workflow decides on. */
 export function summarize(components: ComponentRef[], results: ComponentHealth[]): HealthReport {
-  const required = results.filter((_, i) => !components[i]?.optional);
-  const absent = required.length > 0 && required.every((r) => r.desired === 0 && r.reason?.endsWith('not found'));
+  const notFound = (r: ComponentHealth) => r.desired === 0 && !!r.reason?.endsWith('not found');
+  // The tool is absent when none of its always-required components exist; a when-present one counts once found.
+  const always = results.filter((_, i) => !components[i]?.optional && !components[i]?.whenPresent);
+  const absent = always.length > 0 && always.every(notFound);
+  const required = results.filter((r, i) => !components[i]?.optional && !(components[i]?.whenPresent && notFound(r)));
   const firstBad = required.find((r) => !r.healthy);
   return { healthy: !firstBad, absent, components: results, reason: firstBad?.reason };
 }

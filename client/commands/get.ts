@@ -7,13 +7,16 @@ import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
 import { sleep } from '../deadlines.js';
 import { UsageError } from '../errors.js';
 import { parseKind, type Kind } from '../kinds.js';
+import { exportDocuments } from '../export-specs.js';
 import { age, formatData, formatLabels, paintPhase, table, type OutputFormat } from '../output.js';
 import { withLiveChecks } from '../live-checks.js';
 import { listIntegrations, listTargets } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
-const USAGE = 'ksit get integrations|targets [-o wide|json|yaml] [--watch]';
+const USAGE =
+  'ksit get integrations|targets [-o wide|json|yaml] [--watch]\n' +
+  '       ksit get integrations|targets --export [--show-values]   (applicable YAML: backup, migration to kubectl)';
 const WATCH_EVERY_MS = 2_000;
 /** Above this many clusters in a listing, the latest checks are not folded in (see integrations.list). */
 const LIVE_CHECKS_MAX_CLUSTERS = 100;
@@ -74,7 +77,7 @@ const integrations: Listing<IntegrationStatus> = {
 };
 
 const targets: Listing<TargetStatus> = {
-  list: listTargets,
+  list: (client) => listTargets(client),
   data: (target) => target,
   rows: (items, wide) => [
     ['NAME', 'CLUSTER', 'READY', 'VERSION', 'MESSAGE', ...(wide ? ['NAMESPACE', 'LABELS'] : [])],
@@ -104,9 +107,22 @@ export const getCommand: Command = {
     const [what, ...rest] = args;
     const { values } = parseCommandArgs(
       rest,
-      { output: { type: 'string', short: 'o' }, watch: { type: 'boolean', short: 'w' } },
+      {
+        output: { type: 'string', short: 'o' },
+        watch: { type: 'boolean', short: 'w' },
+        export: { type: 'boolean' },
+        'show-values': { type: 'boolean' },
+      },
       USAGE,
     );
+    if (values.export) {
+      const kind = parseKind(what, ['integration', 'target'], 'get', USAGE);
+      if (values.watch || (values.output && values.output !== 'yaml'))
+        throw new UsageError('--export prints YAML documents; it takes no -o or --watch', USAGE);
+      const documents = await exportDocuments(await connectTemporal(), kind, values['show-values'] ?? false);
+      process.stdout.write(documents.map((d) => formatData(d, 'yaml')).join('---\n'));
+      return 0;
+    }
     const format = (values.output ?? 'table') as OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown output "${format}" (${FORMATS.join(', ')})`, USAGE);
     const listing = LISTINGS[parseKind(what, ['integration', 'target'], 'get', USAGE)] as Listing<unknown>;
