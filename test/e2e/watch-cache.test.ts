@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { ClusterClients } from '../../activities/kube/cluster-clients.js';
 import { WorkloadWatchCache } from '../../activities/kube/watch-cache.js';
 import type { Workload } from '../../activities/health/workload-health.js';
-import { getCluster, kubeClient, startApiServer, stopApiServer, waitFor } from './env/environment.js';
+import { getCluster, kubeClient, loadEnvironment, startApiServer, stopApiServer, waitFor } from './env/environment.js';
+import { localCredentialPolicy } from './helpers/ksit-worker.js';
 
 const CLUSTER = 'cluster-2';
 const namespace = `wc-${randomUUID().slice(0, 6)}`;
@@ -40,9 +41,14 @@ const replicasIn = (list: Workload[] | undefined) => (list?.[0] as V1Deployment 
 
 test('one shared watch per namespace and kind; changes arrive; a dropped watch is never served as fresh', async () => {
   const c = getCluster(CLUSTER);
-  const clients = new ClusterClients(() => {
-    throw new Error('no control cluster here');
-  });
+  const clients = new ClusterClients(
+    () => {
+      throw new Error('no control cluster here');
+    },
+    undefined,
+    undefined,
+    localCredentialPolicy(loadEnvironment()),
+  );
   const client = await clients.get({ kind: 'file', path: c.kubeconfig, context: c.context });
   const woken = [0, 0];
   const subs = [0, 1].map((i) => cache.subscribe(client, namespace, ['Deployment'], () => woken[i]!++));
