@@ -5,6 +5,7 @@ import type { ReleaseState } from '../shared/lifecycle/drift.js';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport, InstallSpec } from '../shared/types.js';
 import type { HelmRunner } from './helm/helm-runner.js';
 import type { HelmSlots } from './helm/helm-slots.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import type { CheckListener, PairRef } from './watch-health.js';
 
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   onPair?: PairListener;
   /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
   workerShutdown?: AbortSignal;
+  /** The worker's watch cache; absent: every check reads the API (KSIT_HEALTH_SOURCE=poll). */
+  watches?: WorkloadWatchCache;
 }
 
 export interface InstallEvent {

@@ -3,6 +3,7 @@
 // one holding the Lease reconciles and writes. Entry point: main.ts (`npm run controller`, `ksit controller`).
 import { createServer } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
+import { REINSTALL_ANNOTATION } from '../client/kubernetes-owner.js';
 import { connectTemporal } from '../client/temporal.js';
 import { createLogger } from '../workers/logger.js';
 import { loadControllerConfig } from './config.js';
@@ -86,7 +87,26 @@ for (const [informer, queue] of [
   [integrations, integrationQueue],
   [targets, targetQueue],
 ] as const) {
-  for (const verb of ['add', 'update'] as const) informer.on(verb, (obj) => lease.isLeader() && queue.add(keyOf(obj)));
+  // A status write comes back as an update too: only what the user changed (spec, the reinstall annotation,
+  // deletion, finalizers) needs a reconcile; status rounds take care of the rest.
+  const seen = new Map<string, string>();
+  const changed = (obj: KsitObject) => {
+    const m = obj.metadata;
+    const signature = JSON.stringify([
+      m.generation,
+      m.annotations?.[REINSTALL_ANNOTATION],
+      m.deletionTimestamp,
+      m.finalizers,
+    ]);
+    if (seen.get(m.uid) === signature) return false;
+    seen.set(m.uid, signature);
+    return true;
+  };
+  for (const verb of ['add', 'update'] as const)
+    informer.on(verb, (obj) => {
+      if (changed(obj) && lease.isLeader()) queue.add(keyOf(obj));
+    });
+  informer.on('delete', (obj) => seen.delete(obj.metadata.uid));
   informer.on('error', (err: unknown) => {
     log.warn({ err: errorText(err) }, 'watch ended; restarting it');
     setTimeout(() => void informer.start().catch(() => undefined), 2_000);

@@ -11,6 +11,8 @@ export interface ComponentRef {
   kind: ComponentKind;
   name: string;
   optional?: boolean;
+  /** Checked only when it exists (an ingress gateway some installs have): absent is fine, present must be ready. */
+  whenPresent?: boolean;
 }
 
 export interface LabelSelectorRequirement {
@@ -177,6 +179,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** Ready and total components when `components` is not at hand (a listing read from the memo). */
+  componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
   revision?: number;
 }

@@ -34,6 +34,17 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1, 'must be 1 or more')
     .default(DEFAULT_HELM_PROCESSES),
+  /**
+   * Workflows kept in memory between their tasks (the SDK's sticky cache). A monitor's workflows wake only when
+   * something changes, so an evicted one costs a replay of its short history then; unset: the SDK's default,
+   * which grows with the heap limit (about 2,000 on a machine with 4 GiB of heap). See BENCHMARKS.md, memory.
+   */
+  KSIT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * `watch` (default): one watch-based cache per cluster feeds every health watch, so changes are seen at once and
+   * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).
+   */
+  KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce

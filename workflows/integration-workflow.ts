@@ -3,10 +3,13 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { LISTING_MEMO_KEY, listingMemoOf } from '../shared/listing-memo.js';
 import { aggregatePhase } from '../shared/phases.js';
 import { specUpdateProblems } from '../shared/spec-invariants.js';
 import type { ClusterStatus, IntegrationSpec, IntegrationStatus } from '../shared/types.js';
@@ -67,6 +70,9 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   let missingChecks = 0;
   let deleteRequest: DeleteRequest | undefined;
   let lastPhase = '';
+  let lastListing = '';
+  // `ksit get` reads the fleet from this memo (one visibility list); runs recorded before it replay without it.
+  const listingMemo = patched('ksit-listing-memo');
 
   const status = (): IntegrationStatus => {
     const clusters = Object.values(st.clusters).sort((a, b) => a.cluster.localeCompare(b.cluster));
@@ -175,11 +181,22 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   }
 
   function phaseChanged(): boolean {
-    return status().phase !== lastPhase;
+    return status().phase !== lastPhase || (listingMemo && listingOf() !== lastListing);
+  }
+
+  function listingOf(): string {
+    return JSON.stringify(listingMemoOf(status()));
   }
 
   function publishPhase(): void {
     const phase = status().phase;
+    if (listingMemo) {
+      const listing = listingOf();
+      if (listing !== lastListing) {
+        lastListing = listing;
+        upsertMemo({ [LISTING_MEMO_KEY]: listingMemoOf(status()) });
+      }
+    }
     if (phase === lastPhase) return;
     lastPhase = phase;
     upsertSearchAttributes([

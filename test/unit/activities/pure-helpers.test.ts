@@ -44,7 +44,10 @@ describe('classifyHelmError', () => {
   });
 });
 
-const pod = (status: V1Pod['status'], labels: Record<string, string> = { app: 'a' }): V1Pod => ({ metadata: { labels }, status });
+const pod = (status: V1Pod['status'], labels: Record<string, string> = { app: 'a' }): V1Pod => ({
+  metadata: { labels },
+  status,
+});
 
 describe('podReason', () => {
   it.each<[string, V1Pod['status'], string | undefined]>([
@@ -273,6 +276,23 @@ describe('summarize (health of a tool from its components)', () => {
       healthy: false,
       absent: true,
       reason: 'a: not found',
+    });
+  });
+
+  it('a when-present component (the Istio ingress gateway) is checked only once it exists', () => {
+    const istio = TOOLS.istio.components;
+    expect(istio.find((c) => c.whenPresent)).toMatchObject({ name: 'istio-ingressgateway' });
+    const istiod = h('istiod', true);
+    expect(summarize(istio, [istiod, h('istio-ingressgateway', false, false)])).toMatchObject({
+      healthy: true,
+      absent: false,
+    });
+    expect(summarize(istio, [istiod, h('istio-ingressgateway', false)])).toMatchObject({
+      healthy: false,
+      reason: 'istio-ingressgateway: 0/1 ready',
+    });
+    expect(summarize(istio, [h('istiod', false, false), h('istio-ingressgateway', false, false)])).toMatchObject({
+      absent: true,
     });
   });
 

@@ -193,16 +193,20 @@ export function fakeActivities(
           return { observation, signature, checks, consecutiveUnhealthy, at: now };
         }
         // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
-        // the nap races it, as the real watch's does.
+        // the nap races it, as the real watch's does. Like the real watch, it naps at most 5 s between heartbeats
+        // (the heartbeat timeout is 10 s, and the test server skips time).
         const { cancellationSignal: cancelled } = Context.current();
-        Context.current().heartbeat();
-        await Promise.race([
-          // After teardown the test server is gone; the abort below is what ends this activity then.
-          track(env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now)))).catch(() => undefined),
-          new Promise((_, reject) =>
-            cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
-          ),
-        ]);
+        const wakeAt = now + Math.min(input.intervalMs, Math.max(1, input.returnBy - now));
+        for (let t = now; t < wakeAt; t = await track(env.currentTimeMs())) {
+          Context.current().heartbeat();
+          await Promise.race([
+            // After teardown the test server is gone; the abort below is what ends this activity then.
+            track(env.sleep(Math.min(5_000, wakeAt - t))).catch(() => undefined),
+            new Promise((_, reject) =>
+              cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
+            ),
+          ]);
+        }
       }
     },
   };
