@@ -167,6 +167,7 @@ describe('entry points started directly with the default Node', () => {
     'dist/workers/codec-server.js',
     'dist/workers/register-search-attributes.js',
     'dist/workers/bundle-workflows.js',
+    'dist/controller/main.js',
   ];
   const systemNode = join(SYSTEM_NODE_DIR, 'node');
 

@@ -28,6 +28,18 @@ const OWN_COMMAND = /^(npm |npx |ksit |node |bash deploy\/|deploy\/local\/|bin\/
 /** `  # comment` at the end of a line, or a whole comment line (a # inside a word stays). */
 const stripComment = (line: string) => line.replace(/(^|\s)#.*$/, '').trim();
 
+/** Whether shell text ends inside a single- or double-quoted string. */
+function openQuote(text: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === undefined && c === '\\') i++;
+    else if (quote === undefined && (c === "'" || c === '"')) quote = c;
+    else if (c === quote && !(quote === '"' && text[i - 1] === '\\')) quote = undefined;
+  }
+  return quote !== undefined;
+}
+
 export function extractCommands(markdown: string, file: string): DocCommand[] {
   const found: DocCommand[] = [];
   const lines = markdown.split('\n');
@@ -42,10 +54,16 @@ export function extractCommands(markdown: string, file: string): DocCommand[] {
     }
     if (block !== undefined) {
       if (!SHELL_BLOCKS.has(block)) return;
-      const line = stripComment(raw.replace(/^\s*\$ /, ''));
+      // Inside a quote opened on an earlier line (a script passed to `node -e '...'`) the line is data, not shell.
+      const quoted = openQuote(pending);
+      const line = quoted ? raw : stripComment(raw.replace(/^\s*\$ /, ''));
       if (pending === '') pendingLine = i + 1;
-      if (line.endsWith('\\')) {
+      if (line.endsWith('\\') && !quoted) {
         pending += `${line.slice(0, -1)} `;
+        return;
+      }
+      if (openQuote(pending + line)) {
+        pending += `${line}\n`;
         return;
       }
       const text = (pending + line).trim();
