@@ -171,7 +171,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async resolveTargets(input: ResolveTargetsInput) {
       if (!deps.temporal) throw new Error('resolveTargets needs a Temporal client in the activity dependencies');
-      return resolveTargets(deps.temporal, input);
+      return resolveTargets(deps.temporal, input, Context.current().info.taskQueue);
     },
   };
 

@@ -20,7 +20,8 @@ export async function readReleaseState(
     { namespace, labelSelector: `owner=helm,name=${release}` },
     metadataOnly(withTimeout(10_000)),
   );
-  const revisions = list.items
+  // A metadata-only list with no items comes back as `items: null`.
+  const revisions = (list.items ?? [])
     .map((s) => ({
       labels: s.metadata?.labels ?? {},
       claims: s.metadata?.annotations?.[CLAIMED_BY_ANNOTATION],
