@@ -91,7 +91,7 @@ export class KubeObjects {
     const body = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { generateName: `${name}.`, namespace },
+      metadata: { generateName: `${name}-`, namespace },
       eventTime: microTime(),
       reportingController: 'ksit.io/controller',
       reportingInstance: instance.slice(0, 128),

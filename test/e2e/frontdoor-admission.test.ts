@@ -193,7 +193,17 @@ describe('RBAC: a team-a user cannot create, change or see team-b Integrations',
       expect({ args, exitCode: r.exitCode }).toEqual({ args, exitCode: 1 });
       expect(String(r.stderr)).toMatch(/forbidden/i);
     }
-    const status = await kubectl(['auth', 'can-i', 'patch', 'integrations/status', '-n', teamA, '--as', alice]);
+    const status = await kubectl([
+      'auth',
+      'can-i',
+      'patch',
+      'integrations',
+      '--subresource=status',
+      '-n',
+      teamA,
+      '--as',
+      alice,
+    ]);
     expect(String(status.stdout).trim()).toBe('no');
   });
 });
