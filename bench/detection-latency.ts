@@ -37,7 +37,7 @@ import {
   writeResults,
 } from './lib/report.js';
 
-const USAGE = 'npm run bench:detection -- [rounds=20] [--interval 30] [--cluster cluster-1]';
+const USAGE = 'npm run bench:detection -- [rounds=20] [--interval 30] [--cluster cluster-1] [--source watch|poll]';
 exitWithUsageIfAsked(USAGE);
 
 const rounds = Number(positional() ?? 20);

@@ -26,7 +26,10 @@ import {
 import { clusterNames, ensureEnvironment } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
 import { flag, log, percentile, positional, printTable, resultsDir, sleep, writeResults } from './lib/report.js';
+import { exitWithUsageIfAsked } from './lib/report.js';
 import { benchNamespace, ensureWorkloads } from './lib/workloads.js';
+
+exitWithUsageIfAsked('npm run bench:failover -- N [--clusters 2] [--interval 30]');
 
 const n = Number(positional() ?? 100);
 const nClusters = Number(flag('clusters', '2'));

@@ -45,7 +45,7 @@ import {
 import { benchNamespace, ensureWorkloads } from './lib/workloads.js';
 
 const USAGE =
-  'npm run bench:monitoring -- 100,300,1000 [--clusters 5] [--interval 30] [--intervals 4] [--cpu-prof] [--floors default,reuse] [--label L]';
+  'npm run bench:monitoring -- 100,300,1000 [--clusters 5] [--interval 30] [--intervals 4] [--cpu-prof] [--floors default,reuse] [--label L] [--worker-env K=V,...]';
 exitWithUsageIfAsked(USAGE);
 
 const counts = parseList(positional(), [100, 300, 1000]);
