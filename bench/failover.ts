@@ -25,11 +25,21 @@ import {
 } from './lib/ksit.js';
 import { clusterNames, ensureEnvironment } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
-import { flag, log, percentile, positional, printTable, resultsDir, sleep, writeResults } from './lib/report.js';
-import { exitWithUsageIfAsked } from './lib/report.js';
+import {
+  exitWithUsageIfAsked,
+  flag,
+  log,
+  percentile,
+  positional,
+  printTable,
+  resultsDir,
+  sleep,
+  writeResults,
+} from './lib/report.js';
 import { benchNamespace, ensureWorkloads } from './lib/workloads.js';
 
-exitWithUsageIfAsked('npm run bench:failover -- N [--clusters 2] [--interval 30]');
+const USAGE = 'npm run bench:failover -- 100 [--clusters 2] [--interval 30]   (KSIT_TEMPORAL=postgres for PostgreSQL)';
+exitWithUsageIfAsked(USAGE);
 
 const n = Number(positional() ?? 100);
 const nClusters = Number(flag('clusters', '2'));

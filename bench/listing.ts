@@ -19,11 +19,22 @@ import { integrationStatusQuery } from '../workflows/definitions.js';
 import { connect, createTargets, startIntegrations, startWorker, terminateRun, waitForPhase } from './lib/ksit.js';
 import { ensureEnvironment, temporalPid, toolEnv } from './lib/local-env.js';
 import { cpuSeconds, LoadWindow, machineInfo, round } from './lib/proc.js';
-import { flag, log, percentile, pool, positional, printTable, resultsDir, sleep, writeResults } from './lib/report.js';
-import { exitWithUsageIfAsked } from './lib/report.js';
+import {
+  exitWithUsageIfAsked,
+  flag,
+  log,
+  percentile,
+  pool,
+  positional,
+  printTable,
+  resultsDir,
+  sleep,
+  writeResults,
+} from './lib/report.js';
 import { benchNamespace, ensureWorkloads } from './lib/workloads.js';
 
-exitWithUsageIfAsked('npm run bench:listing -- N [--interval 300] [--repeat 5]');
+const USAGE = 'npm run bench:listing -- 1000 [--interval 300] [--repeat 5]';
+exitWithUsageIfAsked(USAGE);
 
 const n = Number(positional() ?? 1000);
 const intervalMs = Number(flag('interval', '300')) * 1000;

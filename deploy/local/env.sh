@@ -583,6 +583,11 @@ with_lock() {
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
+  # Set by the docs test: its cheap runs of documented commands must never start an environment.
+  case $cmd in up | start-*)
+    [ -z "${KSIT_NO_ENV:-}" ] || die "KSIT_NO_ENV is set: not starting anything (does this command answer --help?)"
+    ;;
+  esac
   case $cmd in
   up) with_lock cmd_up "$@" ;;
   down)

@@ -22,7 +22,19 @@ const docs = markdownFiles(repoRoot).flatMap((file) =>
 const SYSTEM_NODE_DIR = '/usr/bin';
 const PATH = `${SYSTEM_NODE_DIR}:/bin:${process.env.PATH ?? ''}`;
 /** Tools ksit does not ship; their commands are checked only for the repository paths they name. */
-const EXTERNAL = new Set(['helm', 'kubectl', 'docker', 'temporal', 'tcld', 'curl', 'openssl', 'kill', 'git', 'cd']);
+const EXTERNAL = new Set([
+  'helm',
+  'kubectl',
+  'docker',
+  'temporal',
+  'tcld',
+  'curl',
+  'openssl',
+  'kill',
+  'git',
+  'cd',
+  'export',
+]);
 /** npm scripts that are not `[npm run build &&] deploy/local/with-node.sh dist/...`: how to check them cheaply. */
 const OTHER_SCRIPTS: Record<string, string[] | 'run by CI'> = {
   test: ['bash', '-n', 'deploy/local/test.sh'],
@@ -58,7 +70,7 @@ function problemsAndRuns(commands: DocCommand[]): { problems: string[]; runs: Ma
   const runs = new Map<string, Run>();
   const add = (run: Run) => runs.set(run.command.join(' '), run);
   const ksitVerb = (verbs: string | undefined, where: string) => {
-    for (const verb of (verbs ?? '--help').split('|')) {
+    for (const verb of (verbs ?? '--help').split(/[|/]/)) {
       if (verb.startsWith('-')) add({ command: ['bin/ksit', '--help'], codes: [0], expect: /^usage: ksit/m });
       else add({ command: ['bin/ksit', verb, '--help'], codes: [0], expect: /^usage: ksit/m });
       if (!/^[a-z-]+$/.test(verb) && !verb.startsWith('-')) problems.push(`${where}: odd ksit verb "${verb}"`);
@@ -122,7 +134,9 @@ function problemsAndRuns(commands: DocCommand[]): { problems: string[]; runs: Ma
 function run(command: string[], timeoutMs = 90_000) {
   return new Promise<{ code: number; output: string }>((resolve) => {
     const [file, ...args] = command;
-    execFile(file!, args, { cwd: repoRoot, env: { ...process.env, PATH }, timeout: timeoutMs }, (error, out, err) =>
+    // KSIT_NO_ENV: a cheap run that would start the local environment (a script without --help) fails instead.
+    const env = { ...process.env, PATH, KSIT_NO_ENV: '1' };
+    execFile(file!, args, { cwd: repoRoot, env, timeout: timeoutMs }, (error, out, err) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: `${out}${err}` }),
     );
   });

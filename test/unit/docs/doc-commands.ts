@@ -84,14 +84,26 @@ export function extractCommands(markdown: string, file: string): DocCommand[] {
  * words, dropping leading VAR=value assignments. `a|b` without spaces is docs syntax for "a or b" and stays a word.
  */
 export function simpleCommands(text: string): string[][] {
-  return text
-    .split(/\s(?:&&|\|\||;|\|)\s|;\s*$|\s&\s*$/)
+  // Separators inside quotes are data (a script given to node -e): hide them while splitting.
+  let quote: string | undefined;
+  const masked = [...text]
+    .map((c) => {
+      if (quote === undefined && (c === "'" || c === '"')) quote = c;
+      else if (c === quote) quote = undefined;
+      return quote !== undefined && (c === ';' || c === '&' || c === '|') ? `\u0000${c.charCodeAt(0)}\u0000` : c;
+    })
+    .join('');
+  const unmask = (word: string) =>
+    word.replace(/\u0000(\d+)\u0000/g, (_, code: string) => String.fromCharCode(Number(code)));
+  return masked
+    .split(/\s*;\s+|;\s*$|\s(?:&&|\|\||\|)\s|\s&\s*$/)
     .map((part) =>
       part
         .trim()
         .replace(/&$/, '')
         .split(/\s+/)
-        .filter((word) => word !== ''),
+        .filter((word) => word !== '')
+        .map(unmask),
     )
     .map((words) => {
       let first = 0;
