@@ -278,7 +278,10 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('refuses contradictory values with a message', () => {
     const bad = [
-      [{ ...minimal, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
+      [
+        { ...minimal, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } },
+        'set minAvailable or maxUnavailable',
+      ],
       [{ ...minimal, temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
       [{ ...minimal, temporal: { address: '' } }, 'temporal.address is required'],
       [{}, 'security.acceptPlaintextHistory=true to accept plaintext history'],
