@@ -183,6 +183,20 @@ export interface ClusterStatus {
   componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
   revision?: number;
+  /** Digest of the spec the phase was observed at: a dependency counts as ready only at its current spec. */
+  observedSpec?: string;
+  /** spec.dependsOn on this cluster: each dependency and what it is here (the dependency graph per cluster). */
+  dependencies?: DependencyView[];
+  /** Transitive dependencies: key -> path to it (how run-time cycles are found); absent without dependsOn. */
+  upstream?: Record<string, string[]>;
+}
+
+/** One dependency of an Integration on one cluster, as status shows it. */
+export interface DependencyView {
+  /** namespace/name */
+  dependency: string;
+  state: 'ready' | 'waiting' | 'not-targeted' | 'absent' | 'unknown';
+  detail: string;
 }
 
 export interface IntegrationStatus {
@@ -195,6 +209,8 @@ export interface IntegrationStatus {
   clusters: ClusterStatus[];
   /** When the Integration was first applied (kept across continue-as-new). */
   createdAt?: string;
+  /** Integrations that depend on this one, per cluster (namespace/name), as registered by their lifecycles. */
+  dependents?: Record<string, string[]>;
   /** Where the latest change is on its way to the clusters (see workflows/rollout/). */
   rollout?: { revision: number; state: string; wave: string };
 }

@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -18,6 +19,8 @@ import {
   clusterStatusQuery,
   clusterStatusSignal,
 } from './definitions.js';
+import { linkDependencies } from './dependencies/dependent-link.js';
+import { specDigest } from './dependencies/spec-digest.js';
 import { onSpecChanged } from './lifecycle/fold-results.js';
 import { isHeld, nextStep } from './lifecycle/next-step.js';
 import { perform } from './lifecycle/perform.js';
@@ -57,11 +60,22 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   };
   let current: CancellationScope | undefined;
   const interrupt = () => current?.cancel();
+  let doing = '';
+  const withDependencies = patched('ksit-dependencies');
+  // spec.dependsOn: reports from dependencies become gates; a change interrupts only a wait or a watch, never an install.
+  const dependencies = linkDependencies({
+    cluster,
+    workflowId: workflowInfo().workflowId,
+    spec: () => spec,
+    state: () => s,
+    changed: () => (doing === 'wait' || doing === 'watch' ? interrupt() : undefined),
+  });
 
   setHandler(clusterStatusQuery, () => s.status);
   setHandler(clusterSpecSignal, (next) => {
     s = onSpecChanged(s, spec, next);
     spec = next;
+    dependencies.specChanged();
     interrupt();
   });
   setHandler(clusterPauseSignal, (paused) => {
@@ -81,15 +95,19 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   async function show(step: Step, at: number): Promise<void> {
     const update = applyStep(s.status, step, at);
     s.status = update.status;
-    if (!update.changed) return;
-    log.info('phase transition', {
-      integration: `${spec.namespace}/${spec.name}`,
-      cluster,
-      from: update.from,
-      to: step.phase,
-      reason: step.reason ?? step.message,
-    });
-    upsertSearchAttributes([{ key: KsitPhase, value: step.phase }]);
+    // Runs recorded before dependencies existed send no extra status signals on replay.
+    const dependencyFieldsChanged = withDependencies && dependencies.decorate(s.status);
+    if (!update.changed && !dependencyFieldsChanged) return;
+    if (update.changed) {
+      log.info('phase transition', {
+        integration: `${spec.namespace}/${spec.name}`,
+        cluster,
+        from: update.from,
+        to: step.phase,
+        reason: step.reason ?? step.message,
+      });
+      upsertSearchAttributes([{ key: KsitPhase, value: step.phase }]);
+    }
     try {
       await parent.signal(clusterStatusSignal, s.status);
     } catch {
@@ -117,6 +135,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     { key: KsitCluster, value: cluster },
   ]);
 
+  const linking = dependencies.run();
   let obs: Observation = { kind: 'woke', at: Date.now() };
   for (;;) {
     // Continue-as-new only between steps that would start work (never inside a wait), carrying the state.
@@ -126,10 +145,18 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       await condition(() => true);
       return continueAsNew<typeof clusterLifecycleWorkflow>({ ...input, spec, state: s });
     }
-    const step = nextStep(s, obs, spec);
+    const step = dependencies.annotate(nextStep(s, obs, spec));
     s = step.state;
     await show(step, obs.at);
-    if (step.action.kind === 'end') return s.status;
+    if (step.action.kind === 'end') {
+      await dependencies.leave();
+      await linking;
+      return s.status;
+    }
+    const digest = specDigest(spec);
+    doing = step.action.kind;
     obs = await perform(ctx, step.action);
+    doing = '';
+    dependencies.observed(obs, digest);
   }
 }

@@ -10,6 +10,10 @@ export interface ClusterScope {
 
 export interface DeleteRequest {
   uninstall: boolean;
+  /** Uninstall even while dependents are still installed on the cluster (`ksit delete --uninstall --force`). */
+  force?: boolean;
+  /** Set by the Integration per cluster: dependents installed there, which an uninstall waits for. */
+  heldBy?: string[];
 }
 
 export const integrationStatusQuery = defineQuery<IntegrationStatus>('status');

@@ -31,6 +31,9 @@ import {
   resumeUpdate,
   updateSpecUpdate,
 } from './definitions.js';
+import { createDependencyHub } from './dependencies/hub.js';
+import { removeClusters } from './dependencies/remove.js';
+import type { DependencyHubMemory } from './dependencies/types.js';
 import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './search-attributes.js';
 
 /** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
@@ -41,7 +44,7 @@ const MAX_HISTORY_EVENTS = 5_000;
 /** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
 const DELETE_WAIT_MS = 15 * 60 * 1000;
 
-export interface IntegrationState {
+export interface IntegrationState extends DependencyHubMemory {
   clusters: Record<string, ClusterStatus>;
   /** Target name -> the lifecycle workflow watching it. */
   children: Record<string, string>;
@@ -73,12 +76,21 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   let lastListing = '';
   // `ksit get` reads the fleet from this memo (one visibility list); runs recorded before it replay without it.
   const listingMemo = patched('ksit-listing-memo');
+  // Dependents (spec.dependsOn of other Integrations) hear from this one when it changes on their cluster.
+  const hub = createDependencyHub(st, {
+    spec: () => spec,
+    clusters: () => st.clusters,
+    children: () => st.children,
+    missing: () => st.missing,
+    deleting: () => deleteRequest !== undefined,
+  });
 
   const status = (): IntegrationStatus => {
     const clusters = Object.values(st.clusters).sort((a, b) => a.cluster.localeCompare(b.cluster));
     const { phase, message } = aggregatePhase(clusters, st.missing);
     const { name, namespace, type } = spec;
-    return { name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt };
+    const dependents = hub.summary();
+    return { name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt, dependents };
   };
   const child = (cluster: string) => {
     const id = st.children[cluster];
@@ -160,17 +172,21 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   for (;;) {
     if (resolveNow) {
       resolveNow = false;
-      await reconcileTargets(st, spec, input.historyLimit);
+      await reconcileTargets(st, spec, input.historyLimit, () => hub.targetsResolved());
       // A target applied together with this Integration can take a moment to show in Temporal's visibility, so a
       // missing one is looked for again soon (5 s, doubling), not only at the next 5-minute resolve.
       missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;
     }
     publishPhase();
+    await hub.flush();
     const nextResolveMs =
       missingChecks > 0
         ? Math.min(RESOLVE_EVERY_MS, MISSING_FIRST_RETRY_MS * 2 ** (missingChecks - 1))
         : RESOLVE_EVERY_MS;
-    const woke = await condition(() => resolveNow || deleteRequest !== undefined || phaseChanged(), nextResolveMs);
+    const woke = await condition(
+      () => resolveNow || deleteRequest !== undefined || phaseChanged() || hub.dirty(),
+      nextResolveMs,
+    );
     if (!woke) resolveNow = true;
     if (deleteRequest) return remove(deleteRequest);
     const info = workflowInfo();
@@ -206,8 +222,14 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   }
 
   async function remove(req: DeleteRequest): Promise<IntegrationStatus> {
-    await Promise.all(Object.keys(st.children).map((c) => child(c).signal(clusterDeleteSignal, req)));
-    await condition(() => Object.keys(st.children).length === 0, DELETE_WAIT_MS);
+    // Reverse dependency order: see dependencies/remove.ts.
+    await removeClusters({
+      hub,
+      children: () => st.children,
+      request: () => deleteRequest ?? req,
+      send: (cluster, request) => child(cluster).signal(clusterDeleteSignal, request),
+      waitMs: DELETE_WAIT_MS,
+    });
     return status();
   }
 }

@@ -6,13 +6,14 @@ import { deleteSignal, deleteTargetSignal } from '../../workflows/definitions.js
 import { timeoutFlag, withDeadline } from '../deadlines.js';
 import { EXIT, KsitError, UsageError } from '../errors.js';
 import { KINDS, parseKind } from '../kinds.js';
+import { reportHeldClusters } from '../dependency-hold.js';
 import { refuseIfOwned } from '../kubernetes-owner.js';
 import { DEFAULT_NAMESPACE, refreshIntegrations, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
 const USAGE =
-  'ksit delete integration NAME [--uninstall] [-n NAMESPACE] [--timeout 15m]\n' +
+  'ksit delete integration NAME [--uninstall [--force]] [-n NAMESPACE] [--timeout 15m]\n' +
   '       ksit delete target NAME [-n NAMESPACE] [--timeout 15m]';
 
 export const deleteCommand: Command = {
@@ -23,16 +24,24 @@ export const deleteCommand: Command = {
     const [what, name, ...rest] = args;
     const { values } = parseCommandArgs(
       rest,
-      { uninstall: { type: 'boolean' }, namespace: { type: 'string', short: 'n' }, timeout: { type: 'string' } },
+      {
+        uninstall: { type: 'boolean' },
+        force: { type: 'boolean' },
+        namespace: { type: 'string', short: 'n' },
+        timeout: { type: 'string' },
+      },
       USAGE,
     );
     const kind = parseKind(what, ['integration', 'target'], 'delete', USAGE);
     if (!name || name.startsWith('-')) throw new UsageError('delete needs a NAME', USAGE);
     if (kind === 'target' && values.uninstall) throw new UsageError('--uninstall applies to integrations only', USAGE);
+    if (values.force && !values.uninstall)
+      throw new UsageError('--force applies with --uninstall (uninstall even while dependents are installed)', USAGE);
     const timeoutMs = timeoutFlag(values.timeout, '15m', USAGE);
     const namespace = values.namespace ?? DEFAULT_NAMESPACE;
     const client = await connectTemporal();
-    if (kind === 'integration') return deleteIntegration(client, namespace, name, values.uninstall ?? false, timeoutMs);
+    if (kind === 'integration')
+      return deleteIntegration(client, namespace, name, values.uninstall ?? false, timeoutMs, !!values.force);
     return deleteTarget(client, namespace, name, timeoutMs);
   },
 };
@@ -52,11 +61,13 @@ async function deleteIntegration(
   name: string,
   uninstall: boolean,
   timeoutMs: number,
+  force = false,
 ): Promise<number> {
   const handle = await runningHandle(client, 'integration', namespace, name);
   await refuseIfOwned(handle, 'integration', uninstall ? 'delete-uninstall' : 'delete', namespace, name);
-  await handle.signal(deleteSignal, { uninstall });
+  await handle.signal(deleteSignal, force ? { uninstall, force } : { uninstall });
   process.stderr.write(`deleting integration/${name}${uninstall ? ', uninstalling from its clusters' : ''}...\n`);
+  if (uninstall && !force) await reportHeldClusters(handle, (line) => process.stderr.write(line));
   const final = (await resultWithin(handle.result(), timeoutMs, `deleting ${namespace}/${name}`)) as IntegrationStatus;
   for (const c of final.clusters) process.stdout.write(`  ${c.cluster}: ${c.message}\n`);
   process.stdout.write(`${KINDS.integration.printed}/${name} deleted\n`);

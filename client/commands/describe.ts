@@ -1,6 +1,7 @@
 // `ksit describe integration|target NAME [-n NAMESPACE]`: everything ksit knows about one object, kubectl-style:
 // the spec in brief (never Helm values, which may hold secrets), per-cluster phase with component detail and
 // reasons, recent transitions, and the Web UI link to the full history.
+import { clusterDependencyLines, dependsOnSummary } from '../dependency-format.js';
 import type { Client } from '@temporalio/client';
 import { formatDuration } from '../../shared/spec/index.js';
 import type {
@@ -60,9 +61,10 @@ function targetsSummary(spec: IntegrationSpec): string {
   return parts.join('; ') || '<none>';
 }
 
-function clusterSection(c: ClusterStatus): string {
+function clusterSection(c: ClusterStatus, status: IntegrationStatus): string {
   let text = `  ${c.cluster}: ${paintPhase(c.phase)}  ${c.message}\n`;
   text += `    last check: ${c.lastCheckAt ? `${age(c.lastCheckAt)} ago (${c.lastCheckAt})` : 'none yet'}\n`;
+  text += clusterDependencyLines(c, status, '    ');
   if (c.components.length > 0) {
     const rows = [
       ['COMPONENT', 'READY', 'STATUS'],
@@ -120,11 +122,17 @@ async function describeIntegration(client: Client, namespace: string, name: stri
           : 'none (watch and show only)',
       ],
       ...(spec.kubeVersionRange ? ([['Kubernetes', spec.kubeVersionRange]] as [string, string][]) : []),
+      ...(spec.dependsOn?.length
+        ? ([['Depends on', dependsOnSummary(spec.dependsOn, spec.namespace) ?? '']] as [string, string][])
+        : []),
     ],
     '  ',
   );
   text += `Clusters (${status.clusters.length}):\n`;
-  text += status.clusters.length > 0 ? status.clusters.map(clusterSection).join('') : '  <none resolved yet>\n';
+  text +=
+    status.clusters.length > 0
+      ? status.clusters.map((c) => clusterSection(c, status)).join('')
+      : '  <none resolved yet>\n';
   text += `History: ${workflowUrl(handle.workflowId)}\n`;
   return text;
 }

@@ -2,6 +2,7 @@
 // contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message, lastCheckAt,
 // components: {ready, total}}]}] (each cluster's latest check, from its running watch, for up to 100 clusters),
 // targets [{name, namespace, clusterName, ready, message, ...}].
+import { dependsColumn } from '../dependency-format.js';
 import type { Client } from '@temporalio/client';
 import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
 import { sleep } from '../deadlines.js';
@@ -59,17 +60,26 @@ const integrations: Listing<IntegrationStatus> = {
         c.components.length === 0 && c.componentCounts
           ? c.componentCounts
           : { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
+      ...(c.dependencies ? { dependencies: c.dependencies } : {}),
     })),
+    ...(status.dependents ? { dependents: status.dependents } : {}),
   }),
   rows: (items, wide) => [
-    ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'MESSAGE'] : [])],
+    ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'DEPENDS', 'MESSAGE'] : [])],
     ...items.map((status) => [
       status.name,
       status.type,
       status.phase,
       `${status.clusters.filter((c) => c.phase === 'Running').length}/${status.clusters.length}`,
       age(status.createdAt),
-      ...(wide ? [status.namespace, status.clusters.map((c) => c.cluster).join(',') || '<none>', status.message] : []),
+      ...(wide
+        ? [
+            status.namespace,
+            status.clusters.map((c) => c.cluster).join(',') || '<none>',
+            dependsColumn(status),
+            status.message,
+          ]
+        : []),
     ]),
   ],
   key: (status) => `${status.namespace}/${status.name}`,

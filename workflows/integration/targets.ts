@@ -16,7 +16,13 @@ export interface TargetsState {
   paused: boolean;
 }
 
-export async function reconcileTargets(st: TargetsState, spec: IntegrationSpec, historyLimit?: number): Promise<void> {
+/** `onResolved` runs once the missing targets are known, before lifecycles start (dependents are told). */
+export async function reconcileTargets(
+  st: TargetsState,
+  spec: IntegrationSpec,
+  historyLimit?: number,
+  onResolved?: () => void,
+): Promise<void> {
   let resolved: { targets: TargetSpec[]; missing: string[] };
   try {
     resolved = await clusterActivities.resolveTargets({
@@ -28,6 +34,7 @@ export async function reconcileTargets(st: TargetsState, spec: IntegrationSpec, 
     return; // Temporal's own visibility was unavailable; keep the clusters we have and try again later.
   }
   st.missing = resolved.missing;
+  onResolved?.();
   const wanted = new Set(resolved.targets.map((t) => t.name));
   for (const target of resolved.targets) {
     if (st.children[target.name]) continue;

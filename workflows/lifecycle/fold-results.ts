@@ -19,7 +19,8 @@ const keep = (s: LifecycleState, action: Action = { kind: 'next' }): Step => ({
  * source, namespace), the next decision installs it.
  */
 export function onSpecChanged(state: LifecycleState, before: IntegrationSpec, after: IntegrationSpec): LifecycleState {
-  const s = { ...state, stage: 'preflight' as const };
+  // lastSignature cleared: the next watch reports after its first check, so the status is at the new spec at once.
+  const s = { ...state, stage: 'preflight' as const, lastSignature: undefined };
   const what = (x: IntegrationSpec) => JSON.stringify([x.install, x.toolNamespace]);
   if (after.install && what(before) !== what(after)) s.installWanted = 'spec changed';
   return s;

@@ -7,7 +7,7 @@ import { onFailure } from './failure-policy.js';
 import { onInstalled, onPreflight, onRecovered, onResumed, onTool, onUninstalled } from './fold-results.js';
 import { onWatched } from './fold-watch.js';
 import { MAX_WATCH_MS, unreachableAfterMs } from './policy.js';
-import type { Action, LifecycleState, Observation, Step } from './types.js';
+import type { Action, Gate, LifecycleState, Observation, Step } from './types.js';
 
 export function nextStep(state: LifecycleState, obs: Observation, spec: IntegrationSpec): Step {
   // Decisions never change the caller's object: the loop keeps the returned state.
@@ -44,10 +44,26 @@ export function unmetGate(s: LifecycleState) {
   return s.gates?.find((g) => !g.met);
 }
 
+/** Held back by a gate: Pending (or Failed for a gate only a spec change opens) until it changes. */
+function gatedStep(s: LifecycleState, gate: Gate): Step {
+  return {
+    state: s,
+    action: { kind: 'wait', ms: gate.recheckMs },
+    phase: gate.phase ?? 'Pending',
+    message: gate.statusMessage ?? `waiting for ${gate.name} (${gate.message})`,
+  };
+}
+
 /** Nothing new was seen: delete, pause and reinstall requests come first, then the current stage's action. */
 function onWake(s: LifecycleState, now: number, spec: IntegrationSpec): Step {
   const keep = (action: Action): Step => ({ state: s, action, phase: s.status.phase, message: s.status.message });
   if (s.deleteRequest) {
+    const heldBy = s.deleteRequest.heldBy ?? [];
+    if (s.deleteRequest.uninstall && spec.install && heldBy.length > 0 && !s.deleteRequest.force) {
+      // Reverse order: dependents installed here go first; the Integration re-sends the request as they leave.
+      const message = `uninstall held: still needed here by ${heldBy.join(', ')} (delete those first, or delete with --force)`;
+      return { state: s, action: { kind: 'wait' }, phase: 'Pending', message };
+    }
     if (s.deleteRequest.uninstall && spec.install) {
       return { state: s, action: { kind: 'uninstall' }, phase: 'Installing', message: `uninstalling ${spec.type}` };
     }
@@ -57,6 +73,8 @@ function onWake(s: LifecycleState, now: number, spec: IntegrationSpec): Step {
     const message = s.paused ? 'paused' : 'disabled in spec (enabled: false)';
     return { state: s, action: { kind: 'hold' }, phase: 'Paused', message };
   }
+  const fatal = s.gates?.find((g) => !g.met && g.phase === 'Failed');
+  if (fatal) return gatedStep(s, fatal);
   if (s.reinstallRequested && spec.install && s.stage !== 'preflight') {
     s.stage = 'install';
     s.installReason = 'reinstall requested';
@@ -71,6 +89,10 @@ function onWake(s: LifecycleState, now: number, spec: IntegrationSpec): Step {
     case 'recover':
       return recoverHead(s);
     case 'monitor': {
+      // Monitor-only: the first watch waits for the dependencies, like an install does.
+      const gate = !spec.install && !s.watchStarted ? unmetGate(s) : undefined;
+      if (gate) return gatedStep(s, gate);
+      s.watchStarted = true;
       const inGrace = s.graceUntil !== undefined && now < s.graceUntil;
       const reinstallAfter = spec.remediation.reinstallAfterUnhealthyChecks;
       return keep({
@@ -90,14 +112,7 @@ function installHead(s: LifecycleState, spec: IntegrationSpec): Step {
     return { state: s, action: { kind: 'next' }, phase: s.status.phase, message: s.status.message };
   }
   const gate = unmetGate(s);
-  if (gate) {
-    return {
-      state: s,
-      action: { kind: 'wait', ms: spec.healthCheckIntervalMs },
-      phase: 'Pending',
-      message: `waiting for ${gate.name}: ${gate.message}`,
-    };
-  }
+  if (gate) return gatedStep(s, gate);
   const what =
     install.method === 'helm'
       ? `chart ${install.chart.chart} ${install.chart.version ?? ''}`.trim()

@@ -6,22 +6,31 @@ import type { WatchHealthResult } from '../../activities/watch-health.js';
 import type { StuckRecovery } from '../../shared/lifecycle/drift.js';
 import type { ClusterPhase, ClusterStatus, ComponentHealth } from '../../shared/types.js';
 import type { DeleteRequest } from '../definitions.js';
+import type { DependentMemory } from '../dependencies/types.js';
 
 /** Where the lifecycle is. The names are stored in continue-as-new state: add, never rename. */
 export type Stage = 'preflight' | 'decide' | 'install' | 'recover' | 'monitor';
 
 /**
  * A condition that must hold before this cluster installs or upgrades (extension point: a rollout wave, "wait for
- * dependency X on this cluster"). An unmet gate shows as Pending with its message.
+ * dependency X on this cluster"). An unmet gate shows as `Pending` with `waiting for NAME (MESSAGE)` and the
+ * lifecycle waits for a signal (whoever sets a gate signals when it changes), or rechecks after `recheckMs`.
  */
 export interface Gate {
   name: string;
   met: boolean;
   message: string;
+  /** Who set the gate (e.g. 'dependency'), so each source replaces only its own. */
+  from?: string;
+  /** Shown instead of `waiting for NAME (MESSAGE)`. */
+  statusMessage?: string;
+  /** `Failed` for a gate that only a spec change can open (a dependency cycle); it also stops the watch. */
+  phase?: 'Pending' | 'Failed';
+  recheckMs?: number;
 }
 
 /** State that survives continue-as-new. Fields are optional where older runs did not have them. */
-export interface LifecycleState {
+export interface LifecycleState extends DependentMemory {
   status: ClusterStatus;
   stage: Stage;
   paused: boolean;

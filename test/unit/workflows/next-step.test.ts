@@ -214,7 +214,7 @@ const rows: Row[] = [
     obs: woke,
     action: 'wait',
     phase: 'Pending',
-    message: /^waiting for dependency cert-manager: not Running yet$/,
+    message: /^waiting for dependency cert-manager \(not Running yet\)$/,
   },
   {
     name: 'installed -> Progressing for the grace period',
