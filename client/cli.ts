@@ -7,6 +7,7 @@ import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { getCommand } from './commands/get.js';
 import { preflightCommand } from './commands/preflight.js';
+import { rolloutCommand } from './commands/rollout.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, handleError, UsageError } from './errors.js';
 import { applyGlobalFlags, GLOBAL_FLAGS_HELP } from './global-flags.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   pause: pauseCommand,
   resume: resumeCommand,
   reinstall: reinstallCommand,
+  rollout: rolloutCommand,
   delete: deleteCommand,
 };
 

@@ -11,6 +11,7 @@ import { startHttpServer, type Readiness } from './http-server.js';
 import { createLogger } from './logger.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
+import { RolloutStates } from './metrics/rollout-states.js';
 import { PairSeries } from './metrics/pair-series.js';
 import { createKsitMetrics } from './metrics/registry.js';
 import { freeLoopbackPort, temporalMetricsReader } from './metrics/temporal-metrics.js';
@@ -125,6 +126,7 @@ const worker = (started.worker = await Worker.create({
 
 // Pairs waiting on a timer (Failed, Paused) run no activity, so no worker's pair series show them; visibility does.
 const stopFleetPhases = new FleetPhases(client, config.KSIT_TASK_QUEUE, metrics.fleetPhase, log).start();
+const stopRolloutStates = new RolloutStates(client, config.KSIT_TASK_QUEUE, metrics.rolloutState, log).start();
 
 log.info(
   {
@@ -145,6 +147,7 @@ try {
   exitCode = 1;
 }
 stopFleetPhases();
+stopRolloutStates();
 await http.close();
 await connection.close().catch(() => undefined);
 await client.connection.close().catch(() => undefined);

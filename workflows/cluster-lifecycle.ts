@@ -49,6 +49,10 @@ export interface ClusterLifecycleState {
   waitingForHelm?: string;
   /** False from an install until its components are first seen; absent (older runs) counts as seen. */
   componentsSeenSinceInstall?: boolean;
+  /** The spec revision this lifecycle runs (absent: started before revisions existed). */
+  revision?: number;
+  /** The install settings of the last successful install: a revision that changes only values still installs. */
+  installedWith?: string;
 }
 
 export interface ClusterLifecycleInput {
@@ -56,6 +60,8 @@ export interface ClusterLifecycleInput {
   spec: IntegrationSpec;
   target: TargetSpec;
   paused?: boolean;
+  /** The revision of `spec` (see workflows/rollout/revisions.ts); reported back with every status. */
+  revision?: number;
   state?: ClusterLifecycleState;
   /** Continue-as-new after this many history events (default 2,000); tests lower it. */
   historyLimit?: number;
@@ -75,15 +81,21 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     stage: 'preflight',
     paused: input.paused ?? false,
     reinstallRequested: false,
+    revision: input.revision,
   };
   let deleteRequest: DeleteRequest | undefined;
   let current: CancellationScope | undefined;
   const interrupt = () => current?.cancel();
 
   setHandler(clusterStatusQuery, () => s.status);
-  setHandler(clusterSpecSignal, (next) => {
+  setHandler(clusterSpecSignal, (next, revision) => {
+    // The same revision sent again (a resent signal, an adopted lifecycle) must not start a second install.
+    if (revision !== undefined && revision === s.revision && JSON.stringify(next) === JSON.stringify(spec)) return;
     spec = next;
+    s.revision = revision ?? s.revision;
     s.stage = 'preflight';
+    // Look again at once: a status at the new revision must come from a check made after the change.
+    s.lastSignature = undefined;
     interrupt();
   });
   setHandler(clusterPauseSignal, (paused) => {
@@ -109,12 +121,13 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
 
   async function report(phase: ClusterPhase, message: string, components?: ComponentHealth[], removed = false) {
     const st = s.status;
-    const changed = st.phase !== phase || st.message !== message;
+    const changed = st.phase !== phase || st.message !== message || st.revision !== s.revision;
     if (components) st.components = components;
     if (!changed && !removed) return;
     st.phase = phase;
     st.message = message;
     st.removed = removed || undefined;
+    st.revision = s.revision;
     st.transitions = [...st.transitions, { at: new Date().toISOString(), phase, message }].slice(-KEEP_TRANSITIONS);
     upsertSearchAttributes([{ key: KsitPhase, value: phase }]);
     try {
@@ -226,12 +239,16 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       reason = `release ${install.releaseName} is ${release?.status}`;
     else if (install?.method === 'helm' && install.chart.version && release?.chartVersion !== install.chart.version) {
       reason = `chart ${release?.chartVersion} installed, spec wants ${install.chart.version}`;
+    } else if (install && s.installedWith !== undefined && s.installedWith !== JSON.stringify(install)) {
+      reason = `install settings changed (revision ${s.revision ?? '?'})`;
     }
     if (reason) {
       s.stage = 'install';
       s.installReason = reason;
       return;
     }
+    // Found as the spec asks: from here on, a change of install settings alone is a reason to install.
+    if (install) s.installedWith ??= JSON.stringify(install);
     s.stage = 'monitor';
   }
 
@@ -253,6 +270,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     );
     if (!result) return;
     s.waitingForHelm = undefined;
+    s.installedWith = JSON.stringify(install);
     s.graceUntil = Date.now() + spec.gracePeriodMs;
     s.componentsSeenSinceInstall = false;
     s.lastSignature = undefined;

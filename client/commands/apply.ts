@@ -12,6 +12,7 @@ import { connectTemporal, taskQueue } from '../temporal.js';
 import type { Command } from './command.js';
 import { waitUntilRunning } from '../wait-running.js';
 import { loadValidFiles } from './spec-files.js';
+import { whoAmI } from '../who-am-i.js';
 
 const USAGE = 'ksit apply -f FILE [-f FILE...] [--wait] [--timeout 10m]';
 
@@ -66,21 +67,21 @@ type StartOptions = Parameters<Client['workflow']['start']>[1];
  * Starts the object's workflow, or, when it already runs, sends it the spec as an update (which its validator
  * may reject). Says what happened the way kubectl does: created, configured or unchanged.
  */
-async function startOrUpdate<A>(
+async function startOrUpdate<Args extends [unknown, ...unknown[]]>(
   client: Client,
   name: string,
   workflowType: string,
   options: StartOptions & { workflowId: string },
-  update: UpdateDefinition<{ changed: boolean }, [A]>,
-  spec: A,
+  update: UpdateDefinition<{ changed: boolean; revision?: number }, Args>,
+  args: Args,
 ): Promise<string> {
   try {
     await client.workflow.start(workflowType, { ...options, taskQueue: taskQueue() });
     return `${name} created`;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { changed } = await client.workflow.getHandle(options.workflowId).executeUpdate(update, { args: [spec] });
-    return `${name} ${changed ? 'configured' : 'unchanged'}`;
+    const { changed, revision } = await client.workflow.getHandle(options.workflowId).executeUpdate(update, { args });
+    return `${name} ${changed ? 'configured' : 'unchanged'}${changed && revision ? ` (revision ${revision})` : ''}`;
   }
 }
 
@@ -95,26 +96,24 @@ function applyTarget(client: Client, target: TargetSpec): Promise<string> {
       { key: KsitCluster, value: target.clusterName },
     ],
   };
-  return startOrUpdate(
-    client,
-    `integrationtarget/${target.name}`,
-    'targetWorkflow',
-    options,
-    updateTargetUpdate,
+  return startOrUpdate(client, `integrationtarget/${target.name}`, 'targetWorkflow', options, updateTargetUpdate, [
     target,
-  );
+  ]);
 }
 
 function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
   const options = {
     taskQueue: taskQueue(),
     workflowId: workflowIds.integration(spec.namespace, spec.name),
-    args: [{ spec }],
+    args: [{ spec, by: whoAmI() }],
     typedSearchAttributes: [
       { key: KsitKind, value: 'integration' },
       { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
       { key: KsitType, value: spec.type },
     ],
   };
-  return startOrUpdate(client, `integration/${spec.name}`, 'integrationWorkflow', options, updateSpecUpdate, spec);
+  return startOrUpdate(client, `integration/${spec.name}`, 'integrationWorkflow', options, updateSpecUpdate, [
+    spec,
+    { by: whoAmI() },
+  ]);
 }

@@ -32,22 +32,30 @@ const integrations: Kind<IntegrationStatus> = {
     message: s.message,
     paused: s.paused,
     createdAt: s.createdAt,
-    clusters: s.clusters.map((c) => ({ name: c.cluster, phase: c.phase, message: c.message })),
+    clusters: s.clusters.map((c) => ({ name: c.cluster, phase: c.phase, message: c.message, revision: c.revision })),
+    rollout: s.rollout,
   }),
   rows: (items, wide) => [
-    ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'MESSAGE'] : [])],
+    ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'ROLLOUT', 'MESSAGE'] : [])],
     ...items.map((s) => [
       s.name,
       s.type,
       s.phase,
       `${s.clusters.filter((c) => c.phase === 'Running').length}/${s.clusters.length}`,
       age(s.createdAt),
-      ...(wide ? [s.namespace, s.clusters.map((c) => c.cluster).join(',') || '<none>', s.message] : []),
+      ...(wide
+        ? [s.namespace, s.clusters.map((c) => c.cluster).join(',') || '<none>', rolloutColumn(s), s.message]
+        : []),
     ]),
   ],
   key: (s) => `${s.namespace}/${s.name}`,
   gone: (s) => ({ ...s, phase: 'Deleted' as IntegrationStatus['phase'], message: 'deleted', clusters: [] }),
 };
+
+/** `r3 Progressing staging`: the revision being rolled out, the rollout's state and wave. */
+function rolloutColumn(s: IntegrationStatus): string {
+  return s.rollout ? `r${s.rollout.revision} ${s.rollout.state} ${s.rollout.wave || '-'}` : '-';
+}
 
 const targets: Kind<TargetStatus> = {
   list: listTargets,

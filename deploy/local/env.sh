@@ -30,7 +30,7 @@ DEFAULT_CLUSTERS=cluster-1,cluster-2
 # kwokctl keeps every cluster under its workdir; pointing it inside KSIT_HOME keeps ~/.kwok untouched.
 export KWOK_WORKDIR=$KSIT_HOME/kwok
 SEARCH_ATTRIBUTES=(KsitIntegration=Keyword KsitType=Keyword KsitCluster=Keyword KsitPhase=Keyword
-  KsitClusters=KeywordList KsitKind=Keyword)
+  KsitClusters=KeywordList KsitKind=Keyword KsitRolloutState=Keyword KsitRolloutWave=Keyword)
 # Processes of one KWOK cluster, by the names of their pid files (kwokctl's <workdir>/clusters/NAME/pids/).
 CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
 

@@ -22,6 +22,11 @@ export const HEALTH_CHECK_LAG = 'ksit_health_check_lag_seconds';
 export const INSTALLS_TOTAL = 'ksit_installs_total';
 /** Histogram, labels: method, result. Wall time of one install attempt. */
 export const INSTALL_DURATION = 'ksit_install_duration_seconds';
+/**
+ * Labels: namespace, integration, state (Progressing, Soaking, WaitingApproval, Paused, RollingBack, Complete,
+ * RolledBack, Aborted), wave. 1 for each Integration's current rollout state, from Temporal visibility every 30 s.
+ */
+export const ROLLOUT_STATE = 'ksit_rollout_state';
 /** Gauge, labels: version, task_queue. Always 1; tells which worker builds are running. */
 export const WORKER_INFO = 'ksit_worker_info';
 
@@ -34,5 +39,6 @@ export const KSIT_METRIC_NAMES = [
   HEALTH_CHECK_LAG,
   INSTALLS_TOTAL,
   INSTALL_DURATION,
+  ROLLOUT_STATE,
   WORKER_INFO,
 ] as const;

@@ -8,6 +8,7 @@ import {
   INSTALLS_TOTAL,
   INTEGRATION_HEALTHY,
   INTEGRATION_PHASE,
+  ROLLOUT_STATE,
   WORKER_INFO,
 } from './names.js';
 
@@ -69,6 +70,12 @@ export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
       help: 'Wall time of one install attempt',
       labelNames: ['method', 'result'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+      registers,
+    }),
+    rolloutState: new Gauge({
+      name: ROLLOUT_STATE,
+      help: "An Integration's rollout state and wave, from Temporal visibility (same on every worker)",
+      labelNames: ['namespace', 'integration', 'state', 'wave'],
       registers,
     }),
     workerInfo: new Gauge({

@@ -8,6 +8,8 @@ const ATTRIBUTES: Record<string, number> = {
   KsitCluster: 2,
   KsitPhase: 2,
   KsitClusters: 7,
+  KsitRolloutState: 2,
+  KsitRolloutWave: 2,
 };
 
 /** The workflows upsert these; a server must know them first (env.sh registers them on the dev server). */
