@@ -28,6 +28,7 @@ COPY workflows workflows
 COPY activities activities
 COPY workers workers
 COPY client client
+COPY controller controller
 RUN npm run build && node dist/workers/bundle-workflows.js /src/dist/workflow-bundle.js
 
 # --- production dependencies, pruned to this platform ---

@@ -6,7 +6,7 @@ const banned = ['zod', 'execa', 'pino', 'yaml', 'prom-client', '@kubernetes/clie
   'https', 'net', 'timers', '**/activities/**', '**/workers/**', '**/client/**', '**/shared/spec/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'deploy/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'deploy/**/*.mjs', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['workflows/**/*.ts'],

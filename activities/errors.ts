@@ -59,7 +59,34 @@ export function classifyKubeError(err: unknown, cluster: string, what: string): 
       FailureType.Forbidden,
     );
   }
-  return ApplicationFailure.retryable(`cluster ${cluster}: ${what} failed: ${apiMessage(err) || messageChain(err)}`);
+  if (status !== undefined) {
+    // The API server answered with another 4xx (400, 404, 409, 422): it is there and says no to this request.
+    return ApplicationFailure.retryable(
+      `cluster ${cluster} refused ${what}: HTTP ${status} ${apiMessage(err)}`.trim(),
+      FailureType.ApiRejected,
+    );
+  }
+  if (tlsCode(err)) {
+    return ApplicationFailure.nonRetryable(
+      `cluster ${cluster}: TLS failed while ${what} (${tlsCode(err)}): check the kubeconfig's CA and certificates`,
+      FailureType.BadCredentials,
+    );
+  }
+  return ApplicationFailure.retryable(
+    `cluster ${cluster}: ${what} failed: ${apiMessage(err) || messageChain(err)}`,
+    FailureType.ClientError,
+  );
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_)/;
+
+/** The TLS error code in `err` or its causes (an unknown CA, an expired or mismatched certificate). */
+function tlsCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_CODES.test(code)) return code;
+  }
+  return undefined;
 }
 
 /** "fetch failed: bad port": undici puts the useful part of its errors in `cause`. */

@@ -1,86 +1,30 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import type {
-  ClusterPhase,
-  CredentialRef,
-  HealthReport,
-  InstallSpec,
-  ComponentRef,
-  TargetSpec,
-} from '../shared/types.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ClusterPhase, TargetSpec } from '../shared/types.js';
 import { classifyKubeError } from './errors.js';
 import { checkComponents } from './health/check-components.js';
-import type { HelmRunner } from './helm/helm-runner.js';
 import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
-import { readReleaseState, type ReleaseState } from './helm/release-state.js';
+import { readReleaseState } from './helm/release-state.js';
+import { rollbackRelease } from './helm/rollback-release.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
-import type { ClusterClients } from './kube/cluster-clients.js';
 import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
 import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
 import { probeTarget, resolveTargets, type ResolveTargetsInput } from './targets.js';
-import { watchHealth, type CheckListener, type PairRef, type WatchHealthInput } from './watch-health.js';
+import type {
+  ActivityDeps,
+  ClusterInput,
+  InstallToolInput,
+  InstallToolResult,
+  ObserveToolInput,
+  ObserveToolResult,
+  PairEvent,
+  RecoverReleaseInput,
+} from './types.js';
+import { watchHealth, type PairRef, type WatchHealthInput } from './watch-health.js';
 
-export interface ActivityDeps {
-  clients: ClusterClients;
-  helm: HelmRunner;
-  /** How many Helm installs/uninstalls run at once on this worker (default: DEFAULT_HELM_PROCESSES). */
-  helmSlots?: HelmSlots;
-  /** Needed only by resolveTargets (targets are workflows; their specs live in Temporal). */
-  temporal?: Client;
-  onCheck?: CheckListener;
-  onInstall?: (event: InstallEvent) => void;
-  onPair?: PairListener;
-  /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
-  workerShutdown?: AbortSignal;
-}
-
-export interface InstallEvent {
-  cluster: string;
-  pair?: PairRef;
-  method: string;
-  ok: boolean;
-  durationMs: number;
-}
-
-/**
- * An activity that stands for a pair (a health watch, an install) started or ended on this worker: while one runs,
- * this worker is the one that knows the pair's phase. `returned` means the workflow goes on with its next step
- * (usually at once), `stopped` that the activity failed or was cancelled (deleted, paused, handed to another worker).
- */
-export interface PairEvent {
-  pair: PairRef;
-  phase?: ClusterPhase;
-  state: 'started' | 'returned' | 'stopped';
-}
-
-export type PairListener = (event: PairEvent) => void;
-
-/** Identifies the cluster an activity works on: a name for messages and a reference to its credentials. */
-export interface ClusterInput {
-  cluster: string;
-  credentials: CredentialRef;
-}
-
-export interface ObserveToolInput extends ClusterInput {
-  namespace: string;
-  components: ComponentRef[];
-  releaseName?: string;
-}
-
-export interface ObserveToolResult {
-  report: HealthReport;
-  release?: ReleaseState;
-}
-
-export interface InstallToolInput extends ClusterInput {
-  namespace: string;
-  install: InstallSpec;
-  /** For the worker's metrics: which Integration on which cluster, and its phase (Installing) meanwhile. */
-  pair?: PairRef;
-  phase?: ClusterPhase;
-}
+export type * from './types.js';
 
 /**
  * How long an install waits for a Helm slot before its attempt gives up (HelmBusy, retried). Install activities may
@@ -150,8 +94,28 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    installTool(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+    installTool(input: InstallToolInput): Promise<InstallToolResult> {
       return asPair(input, () => install(input));
+    },
+
+    /** Stuck-release recovery, step one of two: back to the last good revision (the lifecycle decided so). */
+    async rollbackRelease(input: RecoverReleaseInput & { revision: number }): Promise<{ detail: string }> {
+      const client = await clientFor(input);
+      const { revision } = input;
+      const signal = Context.current().cancellationSignal;
+      return inHelmSlot(() =>
+        rollbackRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, revision, signal),
+      );
+    },
+
+    /** Stuck-release recovery of a release with no good revision (or an interrupted uninstall): remove it. */
+    async uninstallRelease(input: RecoverReleaseInput): Promise<{ detail: string }> {
+      const client = await clientFor(input);
+      const signal = Context.current().cancellationSignal;
+      const { removed } = await inHelmSlot(() =>
+        uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, signal),
+      );
+      return { detail: removed ? `uninstalled release ${input.releaseName}` : `release ${input.releaseName} was gone` };
     },
 
     async uninstallTool(input: InstallToolInput): Promise<{ removed: boolean }> {
@@ -180,23 +144,27 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 
-  async function install(input: InstallToolInput): Promise<{ detail: string; recovered?: string }> {
+  async function install(input: InstallToolInput): Promise<InstallToolResult> {
     const client = await clientFor(input);
     const started = Date.now();
     let ok = false;
+    let error: { type?: string; message: string } | undefined;
     try {
       if (input.install.method === 'helm') {
         const helmInstall = input.install;
         const r = await inHelmSlot(() => installChart(client, deps.helm, input.cluster, input.namespace, helmInstall));
         ok = true;
-        return {
-          detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})`,
-          recovered: r.recovered,
-        };
+        return { detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})` };
       }
       const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
       ok = true;
-      return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)` };
+      return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)`, manifestDigest: r.digest };
+    } catch (err) {
+      error = {
+        type: err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined,
+        message: err instanceof Error ? err.message : String(err),
+      };
+      throw err;
     } finally {
       deps.onInstall?.({
         cluster: input.cluster,
@@ -204,6 +172,8 @@ export function createActivities(deps: ActivityDeps) {
         method: input.install.method,
         ok,
         durationMs: Date.now() - started,
+        error,
+        helmTimedOut: !!error && /timed out/i.test(error.message),
       });
     }
   }

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { LabelSelector, TargetSpec } from '../shared/types.js';
 import { matchesLabelSelector } from '../shared/label-selector.js';
+import { targetTenancyProblem } from '../shared/tenancy.js';
+import { pickTarget, targetFromWorkflow } from './target-memo.js';
 import { classifyKubeError } from './errors.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import { withTimeout } from './kube/request-options.js';
@@ -29,26 +31,27 @@ export interface ResolveTargetsInput {
 
 export interface ResolvedTargets {
   targets: TargetSpec[];
-  /** Names the Integration lists that no registered IntegrationTarget has. */
+  /** Names the Integration lists that no registered IntegrationTarget has (or that several answer to, explained). */
   missing: string[];
 }
 
 /**
  * Finds registered IntegrationTargets (running target workflows; their memo holds the spec, references only)
- * by name or label selector. Names match metadata.name or clusterName, as the seed's users wrote either.
+ * by name or label selector. Names match metadata.name or clusterName, as the seed's users wrote either; a name
+ * that two targets answer to resolves to none of them (see pickTarget).
  */
 export async function resolveTargets(temporal: Client, input: ResolveTargetsInput): Promise<ResolvedTargets> {
   const all: TargetSpec[] = [];
   for await (const wf of temporal.workflow.list({ query: `KsitKind = 'target' AND ExecutionStatus = 'Running'` })) {
-    const spec = (await wf.memo)?.target as TargetSpec | undefined;
-    if (spec && spec.namespace === input.namespace) all.push(spec);
+    const spec = targetFromWorkflow({ workflowId: wf.workflowId, type: wf.type, memo: await wf.memo });
+    if (spec && !targetTenancyProblem(input.namespace, spec.namespace)) all.push(spec);
   }
   const chosen = new Map<string, TargetSpec>();
   const missing: string[] = [];
   for (const name of input.names) {
-    const t = all.find((x) => x.name === name) ?? all.find((x) => x.clusterName === name);
-    if (t) chosen.set(t.name, t);
-    else missing.push(name);
+    const t = pickTarget(all, name);
+    if (typeof t === 'object') chosen.set(t.name, t);
+    else missing.push(t ?? name);
   }
   if (input.selector) {
     for (const t of all) if (matchesLabelSelector(t.labels, input.selector)) chosen.set(t.name, t);

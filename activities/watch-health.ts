@@ -5,6 +5,9 @@ import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '..
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import { readReleaseState } from './helm/release-state.js';
+import { observeManifest } from './manifest/observe-manifest.js';
+import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
+import type { LiveCheck } from '../shared/lifecycle/live-check.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 
 export interface WatchHealthInput {
@@ -12,8 +15,10 @@ export interface WatchHealthInput {
   credentials: CredentialRef;
   namespace: string;
   components: ComponentRef[];
-  /** When set, drift of this Helm release (missing, or another chart version) is observed too. */
-  release?: { name: string; chartVersion?: string };
+  /** When set, drift of this Helm release is observed too, by the shared rules (shared/lifecycle/drift.ts). */
+  release?: WantedRelease;
+  /** A manifest install: its source and the digest last applied, compared every MANIFEST_CHECK_MS at most. */
+  manifest?: { source: string; appliedDigest?: string };
   intervalMs: number;
   /** Epoch ms by which to return even if nothing changed (end of grace period, or a liveness bound). */
   returnBy: number;
@@ -37,8 +42,13 @@ export interface PairRef {
   cluster: string;
 }
 
+/**
+ * `drift` is the drift rules' message for `release` (older workers returned only the message); `manifestDrift`
+ * says how a manifest install's source or objects differ from what was applied.
+ */
 export type Observation =
-  { kind: 'health'; report: HealthReport; drift?: string } | { kind: 'unreachable'; message: string };
+  | { kind: 'health'; report: HealthReport; drift?: string; release?: ReleaseState; manifestDrift?: string }
+  | { kind: 'unreachable'; message: string };
 
 export interface WatchHealthResult {
   observation: Observation;
@@ -53,6 +63,11 @@ export interface CheckEvent {
   pair?: PairRef;
   /** Known once observed; undefined while API failures have not yet lasted long enough to count as Unreachable. */
   healthy: boolean | undefined;
+  /** Components ready and in all, when the check reached the cluster. */
+  componentsReady?: number;
+  componentsTotal?: number;
+  /** When the check finished (epoch ms). */
+  at: number;
   /** The cluster's API answered this check. */
   reachable: boolean;
   /** The watch now reports the cluster Unreachable (the failures lasted `unreachableAfterMs`). */
@@ -70,8 +85,15 @@ export interface CheckListener {
 /** A stable string for "did anything the user would care about change". */
 export function signatureOf(o: Observation): string {
   if (o.kind === 'unreachable') return 'unreachable';
-  return JSON.stringify([o.report.healthy, o.report.absent, o.report.reason ?? '', o.drift ?? '']);
+  const base = [o.report.healthy, o.report.absent, o.report.reason ?? '', o.drift ?? ''];
+  return JSON.stringify(o.manifestDrift ? [...base, o.manifestDrift] : base);
 }
+
+/**
+ * How often a manifest install's source and objects are compared (a read per object): every six checks but at
+ * least once a minute, so a fast interval does not turn into a read of every object every few seconds.
+ */
+const MANIFEST_CHECK_MS = 60_000;
 
 /**
  * Checks health every interval inside one long activity and returns only when the observation changes, the
@@ -91,6 +113,9 @@ export async function watchHealth(
   let consecutiveUnhealthy = 0;
   let failingSince: number | undefined;
   let nextAt = Date.now();
+  // What readers of the watch (describe, get -o json) see between its returns: every check's time and components.
+  const live: LiveCheck = { checks: 0, reachable: true };
+  const manifestSeen: ManifestSeen = {};
   for (;;) {
     if (workerShutdown?.aborted) throw handBack();
     const scheduledAt = nextAt;
@@ -98,7 +123,7 @@ export async function watchHealth(
     let observation: Observation | undefined;
     let reachable = true;
     try {
-      observation = await observe(clients, input);
+      observation = await observe(clients, input, manifestSeen);
       failingSince = undefined;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
@@ -115,10 +140,15 @@ export async function watchHealth(
       }
     }
     checks++;
+    const seen = observation?.kind === 'health' ? observation.report.components : undefined;
+    Object.assign(live, { checks, reachable }, reachable && { at: Date.now(), components: seen });
     onCheck?.({
       cluster: input.cluster,
       pair: input.pair,
       healthy: observation?.kind === 'health' ? observation.report.healthy : undefined,
+      componentsReady: seen?.filter((c) => c.healthy).length,
+      componentsTotal: seen?.length,
+      at: Date.now(),
       reachable,
       unreachable: observation?.kind === 'unreachable',
       durationMs: Date.now() - started,
@@ -138,11 +168,11 @@ export async function watchHealth(
         return { observation, signature, checks, consecutiveUnhealthy, at: Date.now() };
       }
     }
-    ctx.heartbeat({ checks });
+    ctx.heartbeat(live);
     // While failing, retry sooner so a blip clears quickly and a real outage is reported on time.
     const step = failingSince !== undefined ? Math.min(input.intervalMs, 5_000) : input.intervalMs;
     nextAt = Math.max(Date.now(), scheduledAt + step);
-    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), checks, stop);
+    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), live, stop);
   }
 }
 
@@ -159,33 +189,53 @@ function handBack(): ApplicationFailure {
   );
 }
 
+/** Heartbeats while napping at most this often: each check heartbeats anyway, this only proves liveness. */
+const NAP_HEARTBEAT_MS = 20_000;
+
 /**
- * Sleeps in short naps, heartbeating between them, so a pause or cancel reaches the activity within seconds and a
- * worker shutdown at once.
+ * Sleeps until `until`, heartbeating the latest check every NAP_HEARTBEAT_MS (heartbeat details are replaced,
+ * never merged, so every heartbeat carries the whole live check). A worker shutdown or a cancel ends the nap at
+ * once (the cancel arrives with a heartbeat's response).
  */
-async function napUntil(until: number, checks: number, stop: AbortSignal): Promise<void> {
+async function napUntil(until: number, live: LiveCheck, stop: AbortSignal): Promise<void> {
   const ctx = Context.current();
+  let lastBeat = Date.now();
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
     await sleep(Math.min(left, 5_000), undefined, { signal: stop }).catch(() => {
       if (!ctx.cancellationSignal.aborted) throw handBack();
       throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     });
-    ctx.heartbeat({ checks });
+    if (Date.now() - lastBeat >= NAP_HEARTBEAT_MS) {
+      ctx.heartbeat(live);
+      lastBeat = Date.now();
+    }
   }
 }
 
-async function observe(clients: ClusterClients, input: WatchHealthInput): Promise<Observation> {
+/** The latest manifest comparison, and when it was made. */
+interface ManifestSeen {
+  at?: number;
+  drift?: string;
+}
+
+async function observe(clients: ClusterClients, input: WatchHealthInput, seen: ManifestSeen): Promise<Observation> {
   const client = await clients.get(input.credentials);
   const report = await checkComponents(client, input.namespace, input.components);
+  const { manifest } = input;
+  if (manifest) {
+    if (seen.at === undefined || Date.now() - seen.at >= Math.min(MANIFEST_CHECK_MS, input.intervalMs * 6)) {
+      seen.drift = await observeManifest(
+        client,
+        input.cluster,
+        input.namespace,
+        manifest.source,
+        manifest.appliedDigest,
+      );
+      seen.at = Date.now();
+    }
+    return { kind: 'health', report, ...(seen.drift && { manifestDrift: seen.drift }) };
+  }
   if (!input.release) return { kind: 'health', report };
   const release = await readReleaseState(client, input.namespace, input.release.name);
-  let drift: string | undefined;
-  if (!release.exists) drift = `release ${input.release.name} is missing`;
-  else if (release.status?.startsWith('pending-'))
-    drift = `release ${input.release.name} is stuck in ${release.status}`;
-  else if (release.status === 'failed') drift = `release ${input.release.name} is failed`;
-  else if (input.release.chartVersion && release.chartVersion !== input.release.chartVersion) {
-    drift = `release ${input.release.name} runs chart ${release.chartVersion}, spec wants ${input.release.chartVersion}`;
-  }
-  return { kind: 'health', report, drift };
+  return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
 }

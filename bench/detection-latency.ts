@@ -21,7 +21,20 @@ import { integrationStatusQuery, workflowIds } from '../workflows/definitions.js
 import { connect, createTargets, startIntegrations, startWorker, terminateRun, waitForPhase } from './lib/ksit.js';
 import { ensureEnvironment, toolEnv } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
-import { flag, log, percentile, positional, printTable, resultsDir, sleep, writeResults } from './lib/report.js';
+import {
+  exitWithUsageIfAsked,
+  flag,
+  log,
+  percentile,
+  positional,
+  printTable,
+  resultsDir,
+  sleep,
+  writeResults,
+} from './lib/report.js';
+
+const USAGE = 'npm run bench:detection -- [rounds=20] [--interval 30] [--cluster cluster-1]';
+exitWithUsageIfAsked(USAGE);
 
 const rounds = Number(positional() ?? 20);
 const intervalMs = Number(flag('interval') ?? 30) * 1000;

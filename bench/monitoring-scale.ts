@@ -31,6 +31,7 @@ import { apiserverPids, clusterNames, ensureEnvironment, temporalPid, type Local
 import { writeMonitoringPlot } from './lib/plot.js';
 import { cpuSeconds, LoadWindow, machineInfo, peakRssMiB, round, rssMiB } from './lib/proc.js';
 import {
+  exitWithUsageIfAsked,
   flag,
   hasFlag,
   log,
@@ -42,6 +43,10 @@ import {
   writeResults,
 } from './lib/report.js';
 import { benchNamespace, ensureWorkloads } from './lib/workloads.js';
+
+const USAGE =
+  'npm run bench:monitoring -- 100,300,1000 [--clusters 5] [--interval 30] [--intervals 4] [--cpu-prof] [--floors default,reuse] [--label L]';
+exitWithUsageIfAsked(USAGE);
 
 const counts = parseList(positional(), [100, 300, 1000]);
 const nClusters = Number(flag('clusters', '5'));

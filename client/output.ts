@@ -1,6 +1,8 @@
-// Printing helpers shared by the commands: aligned tables, JSON/YAML, and phase colours (only on a terminal, and
-// never when NO_COLOR is set: https://no-color.org).
+// Every printing helper the commands share, so that a label, a selector or a duration reads the same in every
+// verb: aligned tables and fields, JSON/YAML, ages, and phase colours (only on a terminal, and never when NO_COLOR
+// is set: https://no-color.org).
 import { stringify } from 'yaml';
+import type { LabelSelector, TargetSpec } from '../shared/types.js';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
@@ -58,4 +60,40 @@ export function age(since: Date | string | undefined, now = Date.now()): string 
   if (seconds < 120 * 60) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** "Label:   value" lines, values aligned: describe's layout. */
+export function fields(pairs: [string, string][], indent = ''): string {
+  const width = Math.max(...pairs.map(([key]) => key.length)) + 2;
+  return pairs.map(([key, value]) => `${indent}${`${key}:`.padEnd(width)}${value}\n`).join('');
+}
+
+/** `k=v,k2=v2`, as kubectl prints labels; empty string for none. */
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+}
+
+/** kubectl's selector syntax: `env=prod,tier in (a,b),!legacy`. */
+export function formatSelector(selector: LabelSelector): string {
+  const parts = [formatLabels(selector.matchLabels)].filter(Boolean);
+  for (const req of selector.matchExpressions ?? []) {
+    if (req.operator === 'Exists') parts.push(req.key);
+    else if (req.operator === 'DoesNotExist') parts.push(`!${req.key}`);
+    else parts.push(`${req.key} ${req.operator.toLowerCase()} (${(req.values ?? []).join(',')})`);
+  }
+  return parts.join(',');
+}
+
+/** Where a target's kubeconfig comes from, never the kubeconfig itself. */
+export function formatCredentials(credentials: TargetSpec['credentials']): string {
+  return credentials.kind === 'secret'
+    ? `Secret ${credentials.namespace}/${credentials.name}, key ${credentials.key}`
+    : `kubeconfig file ${credentials.path}${credentials.context ? `, context ${credentials.context}` : ''}`;
+}
+
+/** "1 value", "3 values". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

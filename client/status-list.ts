@@ -4,14 +4,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DEFAULTS } from '../shared/spec/index.js';
 import type { IntegrationStatus, TargetStatus } from '../shared/types.js';
-import {
-  integrationStatusQuery,
-  refreshTargetsSignal,
-  targetStatusQuery,
-  workflowIds,
-} from '../workflows/definitions.js';
+import { integrationStatusQuery, refreshTargetsSignal, targetStatusQuery } from '../workflows/definitions.js';
 import { KsitPhase } from '../workflows/search-attributes.js';
+import { withDeadline } from './deadlines.js';
 import { KsitError } from './errors.js';
+import { KINDS, type Kind } from './kinds.js';
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 
@@ -20,28 +17,23 @@ const NO_ANSWER = 'no worker answered the status query; is a ksit worker running
 
 export const DEFAULT_NAMESPACE = DEFAULTS.namespace;
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('no answer')), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+const noAnswer = () => new Error('no answer');
 
 async function listStatuses<T>(
   client: Client,
-  kind: 'integration' | 'target',
+  kind: Kind,
   query: (h: Handle) => Promise<T>,
   fallback: (workflowId: string, phase: string) => T,
 ): Promise<T[]> {
   const found: { id: string; phase: string }[] = [];
-  for await (const wf of client.workflow.list({ query: `KsitKind = '${kind}' AND ExecutionStatus = 'Running'` })) {
+  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query: running })) {
     found.push({ id: wf.workflowId, phase: wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown' });
   }
   found.sort((a, b) => a.id.localeCompare(b.id));
   return Promise.all(
     found.map(({ id, phase }) =>
-      withDeadline(query(client.workflow.getHandle(id)), QUERY_TIMEOUT_MS).catch(() => fallback(id, phase)),
+      withDeadline(query(client.workflow.getHandle(id)), QUERY_TIMEOUT_MS, noAnswer).catch(() => fallback(id, phase)),
     ),
   );
 }
@@ -76,17 +68,12 @@ export function listTargets(client: Client): Promise<TargetStatus[]> {
  * The handle of a running Integration or target workflow, or a KsitError that says it does not exist and how to
  * list what does.
  */
-export async function runningHandle(
-  client: Client,
-  kind: 'integration' | 'target',
-  namespace: string,
-  name: string,
-): Promise<Handle> {
-  const id = kind === 'integration' ? workflowIds.integration(namespace, name) : workflowIds.target(namespace, name);
-  const handle = client.workflow.getHandle(id);
-  const plural = kind === 'integration' ? 'integrations' : 'targets';
+export async function runningHandle(client: Client, kind: Kind, namespace: string, name: string): Promise<Handle> {
+  const handle = client.workflow.getHandle(KINDS[kind].workflowId(namespace, name));
   const notFound = () =>
-    new KsitError(`${kind} ${namespace}/${name} not found; \`ksit get ${plural}\` lists them (-n picks the namespace)`);
+    new KsitError(
+      `${kind} ${namespace}/${name} not found; \`ksit get ${KINDS[kind].plural}\` lists them (-n picks the namespace)`,
+    );
   try {
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') throw notFound();
@@ -99,7 +86,7 @@ export async function runningHandle(
 
 /** The query answer within the deadline, or a KsitError saying no worker answered. */
 export function askWorker<T>(promise: Promise<T>): Promise<T> {
-  return withDeadline(promise, QUERY_TIMEOUT_MS).catch((err: unknown) => {
+  return withDeadline(promise, QUERY_TIMEOUT_MS, noAnswer).catch((err: unknown) => {
     if (err instanceof KsitError) throw err;
     throw new KsitError(`${NO_ANSWER} (${(err as Error).message.split('\n')[0]})`);
   });
@@ -108,7 +95,8 @@ export function askWorker<T>(promise: Promise<T>): Promise<T> {
 /** Integrations re-resolve their targets every few minutes; after a target changes, tell them to do it now. */
 export async function refreshIntegrations(client: Client): Promise<number> {
   let told = 0;
-  for await (const wf of client.workflow.list({ query: `KsitKind = 'integration' AND ExecutionStatus = 'Running'` })) {
+  const running = `KsitKind = '${KINDS.integration.searchKind}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query: running })) {
     await client.workflow
       .getHandle(wf.workflowId)
       .signal(refreshTargetsSignal)

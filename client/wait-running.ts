@@ -3,14 +3,17 @@
 import type { Client } from '@temporalio/client';
 import type { IntegrationStatus } from '../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../workflows/definitions.js';
+import { sleepUntilNextPoll } from './deadlines.js';
 import { paintPhase } from './output.js';
 
 const POLL_EVERY_MS = 2_000;
 
 export type WaitOutcome = 'running' | 'failed' | 'timeout';
 
-export function isRunning(s: IntegrationStatus): boolean {
-  return s.phase === 'Running' && s.clusters.length > 0 && s.clusters.every((c) => c.phase === 'Running');
+export function isRunning(status: IntegrationStatus): boolean {
+  return (
+    status.phase === 'Running' && status.clusters.length > 0 && status.clusters.every((c) => c.phase === 'Running')
+  );
 }
 
 export async function waitUntilRunning(
@@ -31,19 +34,19 @@ export async function waitUntilRunning(
       ),
     );
     let failed = false;
-    for (const s of statuses) {
-      if (!s) continue;
-      for (const c of s.clusters) {
-        const line = `integration/${s.name} ${c.cluster}: ${paintPhase(c.phase)} ${c.message}`;
-        const key = `${s.namespace}/${s.name}/${c.cluster}`;
+    for (const status of statuses) {
+      if (!status) continue;
+      for (const c of status.clusters) {
+        const line = `integration/${status.name} ${c.cluster}: ${paintPhase(c.phase)} ${c.message}`;
+        const key = `${status.namespace}/${status.name}/${c.cluster}`;
         if (seen.get(key) !== line) print(line);
         seen.set(key, line);
         failed ||= c.phase === 'Failed';
       }
     }
-    if (statuses.every((s) => s !== undefined && isRunning(s))) return 'running';
+    if (statuses.every((status) => status !== undefined && isRunning(status))) return 'running';
     if (failed) return 'failed';
     if (Date.now() >= deadline) return 'timeout';
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_EVERY_MS, Math.max(0, deadline - Date.now()))));
+    await sleepUntilNextPoll(POLL_EVERY_MS, deadline);
   }
 }

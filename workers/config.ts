@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_HELM_PROCESSES } from '../activities/helm/helm-slots.js';
+import { StartupError } from '../shared/entry-point.js';
+import { securitySettingsShape } from './security-settings.js';
 
 // Worker configuration comes from the environment only, validated at start so a typo fails fast and says where.
 const schema = z.object({
@@ -46,6 +48,8 @@ const schema = z.object({
     .number({ error: 'must be a number of seconds' })
     .min(0, 'must be 0 or more')
     .default(30),
+  KSIT_CODEC_KEY_FILE: z.string().min(1).optional(),
+  ...securitySettingsShape,
 });
 
 export type WorkerConfig = z.infer<typeof schema>;
@@ -54,7 +58,25 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid worker environment: ${problems}`);
+    throw new StartupError(`invalid worker environment: ${problems}`, 2);
   }
   return parsed.data;
+}
+
+/** `ksit worker --help`: every setting with its default, from the schema itself (README says what each does). */
+export function workerHelp(): string {
+  const lines = Object.entries(schema.shape).map(([name, field]) => {
+    const fallback = field.safeParse(undefined);
+    const shown = fallback.success && fallback.data !== undefined ? `default ${String(fallback.data)}` : 'unset';
+    return `  ${name.padEnd(34)} ${shown}`;
+  });
+  return [
+    'usage: ksit worker   (from a clone: npm run worker)',
+    '',
+    'Polls the task queue and runs the workflows and activities (installs, health checks); serves /healthz,',
+    '/readyz and /metrics. Every setting is an environment variable (README.md, "Worker configuration"):',
+    ...lines,
+    '  KSIT_CODEC_KEY, KSIT_CODEC_KEY_FILE unset (payload encryption off)',
+    '',
+  ].join('\n');
 }

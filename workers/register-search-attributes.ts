@@ -1,61 +1,14 @@
-// Registers ksit's search attributes on the Temporal namespace (what deploy/local/env.sh does for the dev server):
-// `node dist/workers/register-search-attributes.js`, run by the Helm chart's hook Job and docker-compose's setup
-// service. Same environment as the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key). Idempotent: only
-// missing attributes are added. Waits for the server (up to KSIT_SETUP_TIMEOUT_SECONDS, default 300).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
-import * as keys from '../workflows/search-attributes.js';
-import { loadWorkerConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { temporalConnectionOptions } from './temporal-connection.js';
+// Entry point of the setup step (Helm hook Job, docker-compose's setup service, `npm run setup`): checks the Node
+// version before anything is loaded, then registers the search attributes (register-search-attributes-process.ts).
+import { startProgram } from '../shared/entry-point.js';
 
-// Temporal's IndexedValueType enum, by the names defineSearchAttributeKey uses.
-const INDEXED_VALUE_TYPE: Record<string, number> = {
-  TEXT: 1,
-  KEYWORD: 2,
-  INT: 3,
-  DOUBLE: 4,
-  BOOL: 5,
-  DATETIME: 6,
-  KEYWORD_LIST: 7,
-};
-
-const KSIT_SEARCH_ATTRIBUTES: Record<string, number> = Object.fromEntries(
-  Object.values(keys as Record<string, { name: string; type: string }>).map((k) => {
-    const type = INDEXED_VALUE_TYPE[k.type];
-    if (type === undefined) throw new Error(`search attribute ${k.name}: unknown type ${k.type}`);
-    return [k.name, type];
-  }),
+await startProgram(
+  'ksit setup',
+  'npm run setup',
+  () => import('./register-search-attributes-process.js'),
+  async () =>
+    'usage: npm run setup   (the Helm hook Job and docker-compose run dist/workers/register-search-attributes.js)\n\n' +
+    "Registers ksit's search attributes on the Temporal namespace; only missing ones are added. Same settings as\n" +
+    'the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key); waits up to KSIT_SETUP_TIMEOUT_SECONDS\n' +
+    '(default 300) for the server.\n',
 );
-
-const config = loadWorkerConfig();
-const log = createLogger(config.LOG_LEVEL);
-const deadline = Date.now() + Number(process.env.KSIT_SETUP_TIMEOUT_SECONDS ?? 300) * 1000;
-const options = await temporalConnectionOptions(config);
-const namespace = config.TEMPORAL_NAMESPACE;
-
-for (let attempt = 1; ; attempt++) {
-  try {
-    const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
-    try {
-      const list = await connection.operatorService.listSearchAttributes({ namespace });
-      const have = { ...list.systemAttributes, ...list.customAttributes };
-      const missing = Object.fromEntries(Object.entries(KSIT_SEARCH_ATTRIBUTES).filter(([name]) => !(name in have)));
-      if (Object.keys(missing).length > 0) {
-        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-      }
-      log.info({ namespace, added: Object.keys(missing) }, 'search attributes registered');
-      break;
-    } finally {
-      await connection.close();
-    }
-  } catch (err) {
-    if (Date.now() >= deadline) {
-      const reason = (err as Error).message.split('\n')[0];
-      log.error({ reason, address: options.address, namespace }, 'cannot register search attributes');
-      process.exit(1);
-    }
-    log.info({ attempt, reason: (err as Error).message.split('\n')[0] }, 'Temporal not ready, retrying');
-    await sleep(3_000);
-  }
-}

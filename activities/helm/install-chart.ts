@@ -7,19 +7,19 @@ import { classifyHelmError } from './classify-helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
 import { readReleaseState } from './release-state.js';
 import { setArgs } from './set-args.js';
-import { stuckRecovery } from './stuck-release.js';
+import { isLockedStatus } from '../../shared/lifecycle/drift.js';
 
 export interface InstallChartResult {
   releaseName: string;
   revision?: number;
   chartVersion?: string;
-  recovered?: string;
 }
 
 /**
- * `helm upgrade --install`, idempotent. A release left in pending-* or uninstalling (a worker killed mid-install
- * or mid-recovery) is first recovered (see stuckRecovery), because Helm refuses to touch it otherwise. The
- * caller heartbeats meanwhile (the install activity runs it in a Helm slot, see createActivities).
+ * `helm upgrade --install`, idempotent. It does not decide about a release locked by another Helm operation
+ * (pending-* or uninstalling): it refuses with ReleaseLocked and the lifecycle decides whether to wait for that
+ * operation or to recover the release (shared/lifecycle/drift.ts). The caller heartbeats meanwhile (the install
+ * activity runs it in a Helm slot, see createActivities).
  */
 export async function installChart(
   client: ClusterClient,
@@ -29,7 +29,14 @@ export async function installChart(
   install: HelmInstall,
 ): Promise<InstallChartResult> {
   const signal = Context.current().cancellationSignal;
-  const recovered = await recoverPending(client, helm, cluster, namespace, install, signal);
+  const before = await readReleaseState(client, namespace, install.releaseName);
+  if (before.exists && isLockedStatus(before.status)) {
+    throw ApplicationFailure.nonRetryable(
+      `release ${install.releaseName} on ${cluster} is ${before.status} (revision ${before.revision}): another ` +
+        `Helm operation holds it`,
+      FailureType.ReleaseLocked,
+    );
+  }
   const { chart } = install;
   const result = await helm(
     (dir) => [
@@ -57,32 +64,5 @@ export async function installChart(
   );
   if (result.exitCode !== 0) throw classifyHelmError('upgrade --install', cluster, result.stderr);
   const state = await readReleaseState(client, namespace, install.releaseName);
-  return { releaseName: install.releaseName, revision: state.revision, chartVersion: state.chartVersion, recovered };
-}
-
-async function recoverPending(
-  client: ClusterClient,
-  helm: HelmRunner,
-  cluster: string,
-  namespace: string,
-  install: HelmInstall,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const state = await readReleaseState(client, namespace, install.releaseName);
-  const recovery = stuckRecovery(state);
-  if (!recovery) return undefined;
-  const rollback = recovery.verb === 'rollback';
-  const args = rollback
-    ? ['rollback', install.releaseName, String(recovery.revision), '--namespace', namespace]
-    : ['uninstall', install.releaseName, '--namespace', namespace];
-  const result = await helm(() => args, { kubeconfig: client.kubeconfig, timeoutMs: 120_000, signal });
-  if (result.exitCode !== 0) {
-    throw ApplicationFailure.retryable(
-      classifyHelmError(args[0] ?? 'recover', cluster, result.stderr).message,
-      FailureType.HelmFailed,
-    );
-  }
-  return `release ${install.releaseName} was stuck in ${state.status} (revision ${state.revision}); ${
-    rollback ? `rolled back to revision ${recovery.revision}` : 'uninstalled it'
-  } before installing`;
+  return { releaseName: install.releaseName, revision: state.revision, chartVersion: state.chartVersion };
 }

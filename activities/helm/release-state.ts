@@ -2,15 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { ClusterClient } from '../kube/cluster-clients.js';
 import { withTimeout } from '../kube/request-options.js';
+import type { ReleaseState } from '../../shared/lifecycle/drift.js';
 
-export interface ReleaseState {
-  exists: boolean;
-  status?: string;
-  revision?: number;
-  chartVersion?: string;
-  /** Highest revision that reached `deployed` or `superseded`, for rollbacks out of pending-*. */
-  lastGoodRevision?: number;
-}
+export type { ReleaseState };
 
 // Decoding a release is costly (gzip of the whole chart); a revision never changes, so decode each once.
 const chartVersionCache = new Map<string, string | undefined>();
@@ -34,12 +28,15 @@ export async function readReleaseState(
   const latest = revisions[0];
   if (!latest) return { exists: false };
   const good = revisions.find((r) => r.status === 'deployed' || r.status === 'superseded');
+  const created = latest.secret.metadata?.creationTimestamp;
   return {
     exists: true,
     status: latest.status,
     revision: latest.revision,
     chartVersion: chartVersionOf(latest.secret),
     lastGoodRevision: good?.revision,
+    // When the latest revision was written: a pending one younger than the install timeout may still be running.
+    ageMs: created ? Math.max(0, Date.now() - new Date(created).getTime()) : undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialRef } from '../../shared/types.js';
 import { FailureType } from '../errors.js';
+import { STRICT_CREDENTIALS, type CredentialPolicy } from './credential-policy.js';
 import { credentialKey, resolveKubeconfig, type ResolvedKubeconfig } from './credentials.js';
 import { PooledKubeConfig } from './pooled-kubeconfig.js';
 
@@ -42,6 +43,8 @@ export class ClusterClients {
     private readonly control: () => CoreV1Api,
     private readonly recheckMs = 30_000,
     private readonly now: () => number = Date.now,
+    /** What target credentials may be and where they may come from (worker settings); strict by default. */
+    private readonly policy: CredentialPolicy = STRICT_CREDENTIALS,
   ) {}
 
   async get(ref: CredentialRef): Promise<ClusterClient> {
@@ -63,7 +66,7 @@ export class ClusterClients {
   }
 
   private async refresh(key: string, ref: CredentialRef, entry: Entry | undefined): Promise<ClusterClient> {
-    const resolved = await resolveKubeconfig(ref, this.control);
+    const resolved = await resolveKubeconfig(ref, this.control, this.policy);
     const client =
       entry && entry.client.kubeconfig.revision === resolved.revision ? entry.client : buildClient(resolved, ref);
     this.entries.set(key, { client, checkedAt: this.now() });
@@ -76,9 +79,10 @@ function buildClient(kubeconfig: ResolvedKubeconfig, ref: CredentialRef): Cluste
   try {
     kc.loadFromString(kubeconfig.yaml);
     if (kubeconfig.context) kc.setCurrentContext(kubeconfig.context);
-  } catch (err) {
+  } catch {
+    // The checked kubeconfig parsed once already; client-node's message could quote a credential, so say no more.
     throw ApplicationFailure.nonRetryable(
-      `kubeconfig from ${describeRef(ref)} is not usable: ${(err as Error).message}`,
+      `kubeconfig from ${describeRef(ref)} is not usable`,
       FailureType.BadCredentials,
     );
   }

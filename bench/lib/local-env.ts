@@ -1,15 +1,8 @@
 // The local environment for benchmarks: brings up (or reuses) deploy/local/env.sh with the clusters a benchmark
 // needs, and finds the pids of the processes whose CPU a benchmark reports.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
-import {
-  envScript,
-  ksitHome,
-  loadEnvironment,
-  type LocalEnvironment,
-  toolEnv,
-} from '../../test/e2e/env/environment.js';
+import { deadComponents, livePid, localLayout, paths } from '../../deploy/local/environment.js';
+import { envScript, loadEnvironment, type LocalEnvironment, toolEnv } from '../../test/e2e/env/environment.js';
 import { log } from './report.js';
 
 export const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `cluster-${i + 1}`);
@@ -17,7 +10,7 @@ export const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `
 /** `env.sh up --names cluster-1,...`: starts what is missing, reuses what runs. */
 export async function ensureEnvironment(clusters: string[]): Promise<LocalEnvironment> {
   const started = Date.now();
-  const path = `${join(process.env.KSIT_CACHE_DIR ?? join(process.env.HOME ?? '', '.cache/ksit'), 'bin')}:${process.env.PATH}`;
+  const path = `${localLayout().binDir}:${process.env.PATH}`;
   // On a loaded machine a new cluster's kube-controller-manager can give up waiting for its API server (20 s)
   // and exit; `up` again restarts whatever component is not running.
   for (let attempt = 1; ; attempt++) {
@@ -27,7 +20,7 @@ export async function ensureEnvironment(clusters: string[]): Promise<LocalEnviro
       stdout: 'ignore',
       stderr: ['pipe', 'inherit'],
     });
-    const dead = clusters.flatMap((c) => deadComponents(c).map((x) => `${c}/${x}`));
+    const dead = clusters.flatMap((c) => deadComponents(localLayout(), c).map((x) => `${c}/${x}`));
     if (dead.length === 0) break;
     if (attempt >= 3) throw new Error(`cluster components not running after ${attempt} tries: ${dead.join(', ')}`);
     log(`not running after up: ${dead.join(', ')}; once more`);
@@ -36,31 +29,11 @@ export async function ensureEnvironment(clusters: string[]): Promise<LocalEnviro
   return loadEnvironment();
 }
 
-const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'];
-
-function deadComponents(cluster: string): string[] {
-  return COMPONENTS.filter((c) => {
-    try {
-      const pid = pidOf(join(ksitHome(), 'kwok/clusters', cluster, 'pids', `${c}.pid`));
-      process.kill(pid, 0);
-      return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); // a zombie is dead too
-    } catch {
-      return true;
-    }
-  });
-}
-
-export function pidOf(file: string): number {
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!pid) throw new Error(`no pid in ${file}`);
-  return pid;
-}
-
-export const temporalPid = () => pidOf(join(ksitHome(), 'temporal/temporal.pid'));
+export const temporalPid = () => livePid('temporal', paths.temporalPid(localLayout()));
 
 /** The kube-apiserver pids of the given clusters (kwokctl keeps them under KSIT_HOME/kwok). */
 export function apiserverPids(clusters: string[]): number[] {
-  return clusters.map((c) => pidOf(join(ksitHome(), 'kwok/clusters', c, 'pids/kube-apiserver.pid')));
+  return clusters.map((c) => livePid(`${c}/kube-apiserver`, paths.componentPid(localLayout(), c, 'kube-apiserver')));
 }
 
 export { toolEnv, type LocalEnvironment };

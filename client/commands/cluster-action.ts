@@ -5,38 +5,38 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { pauseUpdate, reinstallUpdate, resumeUpdate, type ClusterScope } from '../../workflows/definitions.js';
 import { KsitError, UsageError } from '../errors.js';
+import { parseKind } from '../kinds.js';
+import { refuseIfOwned } from '../kubernetes-owner.js';
 import { DEFAULT_NAMESPACE, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
-import { parseCommandArgs, type Command } from './command.js';
+import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
 type ClusterUpdate = UpdateDefinition<{ clusters: string[] }, [ClusterScope]>;
 
-function clusterAction(verb: string, update: ClusterUpdate, summary: string, done: string): Command {
+function clusterAction(
+  verb: 'pause' | 'resume' | 'reinstall',
+  update: ClusterUpdate,
+  summary: string,
+  done: string,
+): Command {
   const usage = `ksit ${verb} integration NAME [--cluster CLUSTER] [-n NAMESPACE]`;
   return {
     summary,
     usage,
     async run(args) {
+      if (wantsHelp(args)) return printUsage(usage);
       const [what, name, ...rest] = args;
       const { values } = parseCommandArgs(
         rest,
-        {
-          cluster: { type: 'string', short: 'c' },
-          namespace: { type: 'string', short: 'n' },
-          help: { type: 'boolean', short: 'h' },
-        },
+        { cluster: { type: 'string', short: 'c' }, namespace: { type: 'string', short: 'n' } },
         usage,
       );
-      if (values.help || what === '--help' || what === '-h') {
-        process.stdout.write(`usage: ${usage}\n`);
-        return 0;
-      }
-      if (what !== 'integration' && what !== 'integrations')
-        throw new UsageError(`${verb} what? "${what ?? ''}" (integration)`, usage);
+      parseKind(what, ['integration'], verb, usage);
       if (!name || name.startsWith('-')) throw new UsageError(`${verb} needs an Integration NAME`, usage);
       const namespace = values.namespace ?? DEFAULT_NAMESPACE;
       const client = await connectTemporal();
       const handle = await runningHandle(client, 'integration', namespace, name);
+      await refuseIfOwned(handle, 'integration', verb, namespace, name);
       const scope: ClusterScope = values.cluster ? { cluster: values.cluster } : {};
       let clusters: string[];
       try {

@@ -12,11 +12,13 @@ import type {
 } from '../../shared/types.js';
 import { integrationSpecQuery, integrationStatusQuery, targetStatusQuery } from '../../workflows/definitions.js';
 import { UsageError } from '../errors.js';
-import { age, paintPhase, table } from '../output.js';
+import { KINDS, parseKind } from '../kinds.js';
+import { withLiveChecks } from '../live-checks.js';
+import { age, fields, formatCredentials, formatLabels, formatSelector, paintPhase, plural, table } from '../output.js';
 import { askWorker, DEFAULT_NAMESPACE, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { workflowUrl } from '../web-ui.js';
-import { parseCommandArgs, type Command } from './command.js';
+import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
 const USAGE = 'ksit describe integration|target NAME [-n NAMESPACE]';
 const RECENT_TRANSITIONS = 5;
@@ -25,36 +27,18 @@ export const describeCommand: Command = {
   summary: 'show one Integration or target in detail, with its clusters, components and history link',
   usage: USAGE,
   async run(args) {
+    if (wantsHelp(args)) return printUsage(USAGE);
     const [what, name, ...rest] = args;
-    const { values } = parseCommandArgs(
-      rest,
-      { namespace: { type: 'string', short: 'n' }, help: { type: 'boolean', short: 'h' } },
-      USAGE,
-    );
-    if (values.help || what === '--help' || what === '-h') {
-      process.stdout.write(`usage: ${USAGE}\n`);
-      return 0;
-    }
+    const { values } = parseCommandArgs(rest, { namespace: { type: 'string', short: 'n' } }, USAGE);
+    const kind = parseKind(what, ['integration', 'target'], 'describe', USAGE);
     if (!name || name.startsWith('-')) throw new UsageError(`describe needs a NAME`, USAGE);
     const namespace = values.namespace ?? DEFAULT_NAMESPACE;
     const client = await connectTemporal();
-    if (what === 'integration' || what === 'integrations') {
-      process.stdout.write(await describeIntegration(client, namespace, name));
-      return 0;
-    }
-    if (what === 'target' || what === 'targets' || what === 'integrationtarget') {
-      process.stdout.write(await describeTarget(client, namespace, name));
-      return 0;
-    }
-    throw new UsageError(`describe what? "${what ?? ''}" (integration or target)`, USAGE);
+    const describe = kind === 'integration' ? describeIntegration : describeTarget;
+    process.stdout.write(await describe(client, namespace, name));
+    return 0;
   },
 };
-
-/** "Label:   value" lines, values aligned. */
-function fields(pairs: [string, string][], indent = ''): string {
-  const width = Math.max(...pairs.map(([k]) => k.length)) + 2;
-  return pairs.map(([k, v]) => `${indent}${`${k}:`.padEnd(width)}${v}\n`).join('');
-}
 
 function installSummary(spec: IntegrationSpec): string {
   const install = spec.install;
@@ -65,34 +49,27 @@ function installSummary(spec: IntegrationSpec): string {
   // Values are summarised, never printed: they are where passwords live.
   return (
     `helm ${chart}${version ? ` ${version}` : ''}${repository ? ` from ${repository}` : ''}, ` +
-    `release ${install.releaseName}, ${values} value${values === 1 ? '' : 's'} (not shown)`
+    `release ${install.releaseName}, ${plural(values, 'value')} (not shown)`
   );
 }
 
 function targetsSummary(spec: IntegrationSpec): string {
   const parts = [];
   if (spec.targetClusters.length > 0) parts.push(spec.targetClusters.join(', '));
-  const selector = spec.targetSelector;
-  if (selector) {
-    const labels = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-    const expressions = (selector.matchExpressions ?? []).map(
-      (e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`,
-    );
-    parts.push(`selector ${[...labels, ...expressions].join(', ')}`);
-  }
+  if (spec.targetSelector) parts.push(`selector ${formatSelector(spec.targetSelector)}`);
   return parts.join('; ') || '<none>';
 }
 
 function clusterSection(c: ClusterStatus): string {
   let text = `  ${c.cluster}: ${paintPhase(c.phase)}  ${c.message}\n`;
-  if (c.lastCheckAt) text += `    last check ${age(c.lastCheckAt)} ago\n`;
+  text += `    last check: ${c.lastCheckAt ? `${age(c.lastCheckAt)} ago (${c.lastCheckAt})` : 'none yet'}\n`;
   if (c.components.length > 0) {
     const rows = [
       ['COMPONENT', 'READY', 'STATUS'],
-      ...c.components.map((p) => [
-        `${p.kind}/${p.name}`,
-        `${p.ready}/${p.desired}`,
-        p.healthy ? 'ok' : (p.reason ?? 'not ready'),
+      ...c.components.map((component) => [
+        `${component.kind}/${component.name}`,
+        `${component.ready}/${component.desired}`,
+        component.healthy ? 'ok' : (component.reason ?? 'not ready'),
       ]),
     ];
     text += table(rows)
@@ -111,10 +88,11 @@ function clusterSection(c: ClusterStatus): string {
 
 async function describeIntegration(client: Client, namespace: string, name: string): Promise<string> {
   const handle = await runningHandle(client, 'integration', namespace, name);
-  const [status, spec]: [IntegrationStatus, IntegrationSpec] = await Promise.all([
+  const [recorded, spec]: [IntegrationStatus, IntegrationSpec] = await Promise.all([
     askWorker(handle.query(integrationStatusQuery)),
     askWorker(handle.query(integrationSpecQuery)),
   ]);
+  const status = await withLiveChecks(client, recorded);
   let text = fields([
     ['Name', status.name],
     ['Namespace', status.namespace],
@@ -139,7 +117,7 @@ async function describeIntegration(client: Client, namespace: string, name: stri
         'Remediation',
         spec.remediation.reinstallAfterUnhealthyChecks
           ? `reinstall after ${spec.remediation.reinstallAfterUnhealthyChecks} unhealthy checks`
-          : 'none (report only)',
+          : 'none (watch and show only)',
       ],
       ...(spec.kubeVersionRange ? ([['Kubernetes', spec.kubeVersionRange]] as [string, string][]) : []),
     ],
@@ -161,27 +139,15 @@ async function describeTarget(client: Client, namespace: string, name: string): 
   const credentials = spec?.credentials;
   const users: string[] = [];
   for await (const wf of client.workflow.list({
-    query: `KsitKind = 'integration' AND ExecutionStatus = 'Running' AND KsitClusters = '${name}'`,
+    query: `KsitKind = '${KINDS.integration.searchKind}' AND ExecutionStatus = 'Running' AND KsitClusters = '${name}'`,
   }))
     users.push(wf.workflowId.split('/').slice(1).join('/'));
   return fields([
     ['Name', status.name],
     ['Namespace', status.namespace],
     ['Cluster', status.clusterName],
-    [
-      'Labels',
-      Object.entries(status.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ') || '<none>',
-    ],
-    [
-      'Credentials',
-      !credentials
-        ? '<unknown>'
-        : credentials.kind === 'secret'
-          ? `Secret ${credentials.namespace}/${credentials.name}, key ${credentials.key}`
-          : `kubeconfig file ${credentials.path}${credentials.context ? `, context ${credentials.context}` : ''}`,
-    ],
+    ['Labels', formatLabels(status.labels) || '<none>'],
+    ['Credentials', credentials ? formatCredentials(credentials) : '<unknown>'],
     ['Ready', paintPhase(status.ready ? 'Ready' : 'NotReady')],
     ['Message', status.message],
     ['Server version', status.serverVersion ?? '<unknown>'],

@@ -1,20 +1,25 @@
 // `ksit get integrations|targets [-o wide|json|yaml] [--watch]`: a kubectl-like table, or data whose shape is a
-// contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message}]}],
+// contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message, lastCheckAt,
+// components: {ready, total}}]}] (each cluster's latest check, from its running watch),
 // targets [{name, namespace, clusterName, ready, message, ...}].
 import type { Client } from '@temporalio/client';
 import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
+import { sleep } from '../deadlines.js';
 import { UsageError } from '../errors.js';
-import { age, formatData, paintPhase, table, type OutputFormat } from '../output.js';
+import { parseKind, type Kind } from '../kinds.js';
+import { age, formatData, formatLabels, paintPhase, table, type OutputFormat } from '../output.js';
+import { withLiveChecks } from '../live-checks.js';
 import { listIntegrations, listTargets } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
-import { parseCommandArgs, type Command } from './command.js';
+import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
 const USAGE = 'ksit get integrations|targets [-o wide|json|yaml] [--watch]';
 const WATCH_EVERY_MS = 2_000;
 const FORMATS: OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
-interface Kind<T> {
-  list(client: Client): Promise<T[]>;
+interface Listing<T> {
+  /** `fresh`: fold in each cluster's latest check (one describe per cluster; data output only). */
+  list(client: Client, fresh: boolean): Promise<T[]>;
   data(item: T): object;
   rows(items: T[], wide: boolean): string[][];
   key(item: T): string;
@@ -22,109 +27,113 @@ interface Kind<T> {
   gone(item: T): T;
 }
 
-const integrations: Kind<IntegrationStatus> = {
-  list: listIntegrations,
-  data: (s) => ({
-    name: s.name,
-    namespace: s.namespace,
-    type: s.type,
-    phase: s.phase,
-    message: s.message,
-    paused: s.paused,
-    createdAt: s.createdAt,
-    clusters: s.clusters.map((c) => ({ name: c.cluster, phase: c.phase, message: c.message, revision: c.revision })),
-    rollout: s.rollout,
+const integrations: Listing<IntegrationStatus> = {
+  list: async (client, fresh) => {
+    const items = await listIntegrations(client);
+    return fresh ? Promise.all(items.map((s) => withLiveChecks(client, s))) : items;
+  },
+  data: (status) => ({
+    name: status.name,
+    namespace: status.namespace,
+    type: status.type,
+    phase: status.phase,
+    message: status.message,
+    paused: status.paused,
+    createdAt: status.createdAt,
+    clusters: status.clusters.map((c) => ({
+      name: c.cluster,
+      phase: c.phase,
+      message: c.message,
+      lastCheckAt: c.lastCheckAt,
+      components: { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
+      revision: c.revision,
+    })),
+    rollout: status.rollout,
   }),
   rows: (items, wide) => [
     ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'ROLLOUT', 'MESSAGE'] : [])],
-    ...items.map((s) => [
-      s.name,
-      s.type,
-      s.phase,
-      `${s.clusters.filter((c) => c.phase === 'Running').length}/${s.clusters.length}`,
-      age(s.createdAt),
-      ...(wide
-        ? [s.namespace, s.clusters.map((c) => c.cluster).join(',') || '<none>', rolloutColumn(s), s.message]
-        : []),
-    ]),
-  ],
-  key: (s) => `${s.namespace}/${s.name}`,
-  gone: (s) => ({ ...s, phase: 'Deleted' as IntegrationStatus['phase'], message: 'deleted', clusters: [] }),
-};
-
-/** `r3 Progressing staging`: the revision being rolled out, the rollout's state and wave. */
-function rolloutColumn(s: IntegrationStatus): string {
-  return s.rollout ? `r${s.rollout.revision} ${s.rollout.state} ${s.rollout.wave || '-'}` : '-';
-}
-
-const targets: Kind<TargetStatus> = {
-  list: listTargets,
-  data: (t) => t,
-  rows: (items, wide) => [
-    ['NAME', 'CLUSTER', 'READY', 'VERSION', 'MESSAGE', ...(wide ? ['NAMESPACE', 'LABELS'] : [])],
-    ...items.map((t) => [
-      t.name,
-      t.clusterName,
-      t.ready ? 'Ready' : 'NotReady',
-      t.serverVersion ?? '',
-      t.message,
+    ...items.map((status) => [
+      status.name,
+      status.type,
+      status.phase,
+      `${status.clusters.filter((c) => c.phase === 'Running').length}/${status.clusters.length}`,
+      age(status.createdAt),
       ...(wide
         ? [
-            t.namespace,
-            Object.entries(t.labels)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(','),
+            status.namespace,
+            status.clusters.map((c) => c.cluster).join(',') || '<none>',
+            rollout(status),
+            status.message,
           ]
         : []),
     ]),
   ],
-  key: (t) => `${t.namespace}/${t.name}`,
-  gone: (t) => ({ ...t, ready: false, message: 'deleted' }),
+  key: (status) => `${status.namespace}/${status.name}`,
+  gone: (status) => ({ ...status, phase: 'Deleted' as IntegrationStatus['phase'], message: 'deleted', clusters: [] }),
 };
 
-function kindOf(what: string | undefined): Kind<IntegrationStatus> | Kind<TargetStatus> {
-  if (what === 'integrations' || what === 'integration') return integrations;
-  if (what === 'targets' || what === 'target' || what === 'integrationtargets') return targets;
-  throw new UsageError(`get what? "${what ?? ''}" (integrations or targets)`, USAGE);
+/** `r3 Progressing staging`: the revision being rolled out, the rollout's state and wave. */
+function rollout(status: IntegrationStatus): string {
+  return status.rollout ? `r${status.rollout.revision} ${status.rollout.state} ${status.rollout.wave || '-'}` : '-';
 }
+
+const targets: Listing<TargetStatus> = {
+  list: listTargets,
+  data: (target) => target,
+  rows: (items, wide) => [
+    ['NAME', 'CLUSTER', 'READY', 'VERSION', 'MESSAGE', ...(wide ? ['NAMESPACE', 'LABELS'] : [])],
+    ...items.map((target) => [
+      target.name,
+      target.clusterName,
+      target.ready ? 'Ready' : 'NotReady',
+      target.serverVersion ?? '',
+      target.message,
+      ...(wide ? [target.namespace, formatLabels(target.labels)] : []),
+    ]),
+  ],
+  key: (target) => `${target.namespace}/${target.name}`,
+  gone: (target) => ({ ...target, ready: false, message: 'deleted' }),
+};
+
+const LISTINGS: Record<Kind, Listing<IntegrationStatus> | Listing<TargetStatus>> = {
+  integration: integrations,
+  target: targets,
+};
 
 export const getCommand: Command = {
   summary: 'list Integrations or IntegrationTargets with their phase',
   usage: USAGE,
   async run(args) {
+    if (wantsHelp(args)) return printUsage(USAGE);
     const [what, ...rest] = args;
     const { values } = parseCommandArgs(
       rest,
-      {
-        output: { type: 'string', short: 'o' },
-        watch: { type: 'boolean', short: 'w' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      { output: { type: 'string', short: 'o' }, watch: { type: 'boolean', short: 'w' } },
       USAGE,
     );
-    if (values.help || what === '--help' || what === '-h') {
-      process.stdout.write(`usage: ${USAGE}\n`);
-      return 0;
-    }
     const format = (values.output ?? 'table') as OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown output "${format}" (${FORMATS.join(', ')})`, USAGE);
-    const kind = kindOf(what) as Kind<unknown>;
+    const listing = LISTINGS[parseKind(what, ['integration', 'target'], 'get', USAGE)] as Listing<unknown>;
     const client = await connectTemporal();
-    if (values.watch) return watch(client, kind, format);
-    const items = await kind.list(client);
-    process.stdout.write(render(kind, items, format, true));
+    if (values.watch) return watch(client, listing, format);
+    const items = await listing.list(client, isData(format));
+    process.stdout.write(render(listing, items, format, true));
     return 0;
   },
 };
 
-function render<T>(kind: Kind<T>, items: T[], format: OutputFormat, header: boolean, streaming = false): string {
+const isData = (format: OutputFormat) => format === 'json' || format === 'yaml';
+
+function render<T>(listing: Listing<T>, items: T[], format: OutputFormat, header: boolean, streaming = false): string {
   if (format === 'json' || format === 'yaml') {
-    const data = items.map((i) => kind.data(i));
+    const data = items.map((item) => listing.data(item));
     if (!streaming) return formatData(data, format);
     // A watch streams one object per change: a JSON line, or a YAML document.
-    return data.map((d) => (format === 'json' ? `${JSON.stringify(d)}\n` : `---\n${formatData(d, 'yaml')}`)).join('');
+    return data
+      .map((one) => (format === 'json' ? `${JSON.stringify(one)}\n` : `---\n${formatData(one, 'yaml')}`))
+      .join('');
   }
-  const rows = kind.rows(items, format === 'wide');
+  const rows = listing.rows(items, format === 'wide');
   const text = table(rows, (column, cell) =>
     rows[0]![column] === 'PHASE' || rows[0]![column] === 'READY' ? paintPhase(cell) : cell,
   );
@@ -135,29 +144,29 @@ function render<T>(kind: Kind<T>, items: T[], format: OutputFormat, header: bool
  * Prints the list, then every item whose printed form changes (and items that disappear), until interrupted.
  * Polls the status queries: they are answered from workflow state and never touch a cluster.
  */
-async function watch<T>(client: Client, kind: Kind<T>, format: OutputFormat): Promise<number> {
+async function watch<T>(client: Client, listing: Listing<T>, format: OutputFormat): Promise<number> {
   const last = new Map<string, { item: T; text: string }>();
   let header = true;
   for (;;) {
-    const items = await kind.list(client);
+    const items = await listing.list(client, isData(format));
     const changed: T[] = [];
     const seen = new Set<string>();
     for (const item of items) {
-      const key = kind.key(item);
+      const key = listing.key(item);
       seen.add(key);
-      const text = JSON.stringify(kind.data(item));
+      const text = JSON.stringify(listing.data(item));
       if (last.get(key)?.text !== text) changed.push(item);
       last.set(key, { item, text });
     }
     for (const [key, { item }] of last) {
       if (seen.has(key)) continue;
-      changed.push(kind.gone(item));
+      changed.push(listing.gone(item));
       last.delete(key);
     }
     if (changed.length > 0 || header) {
-      process.stdout.write(render(kind, changed, format, header, true));
+      process.stdout.write(render(listing, changed, format, header, true));
       header = false;
     }
-    await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+    await sleep(WATCH_EVERY_MS);
   }
 }

@@ -32,9 +32,9 @@ export const preflightCommand: Command = {
     const client = await connectTemporal();
     let allOk = true;
     for (const spec of specs) {
-      let report: PreflightReport;
+      let preflight: PreflightReport;
       try {
-        report = await client.workflow.execute('preflightWorkflow', {
+        preflight = await client.workflow.execute('preflightWorkflow', {
           taskQueue: taskQueue(),
           workflowId: `preflight/${spec.namespace}/${spec.name}/${randomUUID().slice(0, 8)}`,
           args: [{ spec, extraTargets: targets }],
@@ -47,7 +47,7 @@ export const preflightCommand: Command = {
           );
         throw err;
       }
-      const { text, ok } = checklist(spec, report);
+      const { text, ok } = checklist(spec, preflight);
       process.stdout.write(text);
       allOk &&= ok;
     }
@@ -61,13 +61,13 @@ function mark(ok: boolean): string {
 }
 
 /** The printed checklist of one Integration, and whether every check passed. */
-export function checklist(spec: IntegrationSpec, report: PreflightReport): { text: string; ok: boolean } {
-  let ok = report.missing.length === 0 && report.clusters.length > 0;
+export function checklist(spec: IntegrationSpec, preflight: PreflightReport): { text: string; ok: boolean } {
+  let ok = preflight.missing.length === 0 && preflight.clusters.length > 0;
   let text = `integration ${spec.namespace}/${spec.name} (${spec.type}${spec.install ? ', autoInstall' : ', monitor only'})\n`;
-  if (report.clusters.length === 0) text += `  ${mark(false)} no target cluster matches this Integration\n`;
-  for (const name of report.missing)
+  if (preflight.clusters.length === 0) text += `  ${mark(false)} no target cluster matches this Integration\n`;
+  for (const name of preflight.missing)
     text += `  ${mark(false)} target ${name}: no IntegrationTarget of that name is applied or in the files\n`;
-  for (const c of report.clusters) {
+  for (const c of preflight.clusters) {
     text += `  ${c.cluster}\n`;
     if (c.error !== undefined) {
       ok = false;

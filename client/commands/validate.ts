@@ -1,6 +1,7 @@
 // `ksit validate -f FILE...`: checks spec files offline (no Temporal, no clusters) and says what each one means.
 import type { LoadedDocument } from '../../shared/spec/index.js';
-import type { IntegrationSpec, LabelSelector, TargetSpec } from '../../shared/types.js';
+import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
+import { formatCredentials, formatSelector, plural } from '../output.js';
 import type { Command } from './command.js';
 import { loadValidFiles } from './spec-files.js';
 
@@ -27,8 +28,8 @@ function summarize(doc: LoadedDocument): string {
 export function describeIntegration(spec: IntegrationSpec): string {
   const targets: string[] = [];
   const count = spec.targetClusters.length;
-  if (count > 0) targets.push(`${count} cluster${count === 1 ? '' : 's'}`);
-  if (spec.targetSelector) targets.push(`clusters matching ${describeSelector(spec.targetSelector)}`);
+  if (count > 0) targets.push(plural(count, 'cluster'));
+  if (spec.targetSelector) targets.push(`clusters matching ${formatSelector(spec.targetSelector)}`);
   const install = spec.install;
   const how =
     install === undefined
@@ -40,21 +41,5 @@ export function describeIntegration(spec: IntegrationSpec): string {
 }
 
 export function describeTarget(spec: TargetSpec): string {
-  const { credentials } = spec;
-  const source =
-    credentials.kind === 'secret'
-      ? `Secret ${credentials.namespace}/${credentials.name} key ${credentials.key}`
-      : `file ${credentials.path}${credentials.context ? ` context ${credentials.context}` : ''}`;
-  return `cluster ${spec.clusterName}, kubeconfig from ${source}`;
-}
-
-/** kubectl's selector syntax: `env=prod,tier in (a,b),!legacy`. */
-function describeSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-  for (const req of selector.matchExpressions ?? []) {
-    if (req.operator === 'Exists') parts.push(req.key);
-    else if (req.operator === 'DoesNotExist') parts.push(`!${req.key}`);
-    else parts.push(`${req.key} ${req.operator.toLowerCase()} (${(req.values ?? []).join(',')})`);
-  }
-  return parts.join(',');
+  return `cluster ${spec.clusterName}, kubeconfig from ${formatCredentials(spec.credentials)}`;
 }

@@ -25,6 +25,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2
+# The worker and the CLI talk to this environment's Temporal, on whatever port it was given.
+export TEMPORAL_ADDRESS=127.0.0.1:${KSIT_TEMPORAL_PORT:-7233}
+ui=http://127.0.0.1:${KSIT_TEMPORAL_UI_PORT:-8233}
 
 control=$KSIT_HOME/kubeconfigs/ksit-control.yaml
 kubectl --kubeconfig "$control" create namespace ksit-system --dry-run=client -o yaml | kubectl --kubeconfig "$control" apply -f - >/dev/null
@@ -32,6 +35,8 @@ for c in cluster-1 cluster-2; do
   kubectl --kubeconfig "$control" -n ksit-system create secret generic "$c-kubeconfig" \
     --from-file=kubeconfig="$KSIT_HOME/kubeconfigs/$c.yaml" --dry-run=client -o yaml |
     kubectl --kubeconfig "$control" apply -f - >/dev/null
+  # ksit reads only Secrets marked as kubeconfigs (SECURITY.md).
+  kubectl --kubeconfig "$control" -n ksit-system label secret "$c-kubeconfig" ksit.io/kubeconfig=true --overwrite >/dev/null
 done
 log "kubeconfig Secrets for cluster-1 and cluster-2 stored in ksit-control/ksit-system"
 
@@ -64,9 +69,9 @@ ksit get integrations -o wide
 ksit get targets
 cat <<EOT
 
-ksit is running. Temporal Web UI: http://127.0.0.1:8233 (filter: KsitKind = 'integration')
+ksit is running. Temporal Web UI: $ui (filter: KsitKind = 'integration')
 Next:
-  alias ksit='node dist/client/cli.js'
+  alias ksit="\$PWD/bin/ksit"     # or npx ksit: the CLI, on a supported Node
   ksit describe integration argocd                                                  # components, transitions, UI link
   ksit get integrations --watch                                                     # every change as it happens
   deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server crashloop   # watch it go Degraded

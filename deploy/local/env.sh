@@ -29,9 +29,8 @@ NODES_PER_CLUSTER=${KSIT_NODES_PER_CLUSTER:-3}
 DEFAULT_CLUSTERS=cluster-1,cluster-2
 # kwokctl keeps every cluster under its workdir; pointing it inside KSIT_HOME keeps ~/.kwok untouched.
 export KWOK_WORKDIR=$KSIT_HOME/kwok
-SEARCH_ATTRIBUTES=(KsitIntegration=Keyword KsitType=Keyword KsitCluster=Keyword KsitPhase=Keyword
-  KsitClusters=KeywordList KsitKind=Keyword KsitRolloutState=Keyword KsitRolloutWave=Keyword)
-# Processes of one KWOK cluster, by the names of their pid files (kwokctl's <workdir>/clusters/NAME/pids/).
+# Processes of one KWOK cluster, by the names of their pid files (kwokctl's <workdir>/clusters/NAME/pids/); the
+# same list as CLUSTER_COMPONENTS in environment.ts, which reports on them.
 CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
 
 log() { echo "[env] $*" >&2; }
@@ -51,19 +50,20 @@ usage() {
 # Puts the pinned tools (built or found by tools.sh) first on PATH. The time-skipping test server is not needed here.
 use_tools() {
   BIN=$("$here/tools.sh" node temporal helm kwok etcd kube)
-  export PATH=$BIN:$PATH
+  export PATH=$BIN:$PATH KSIT_BIN_DIR=$BIN
+}
+
+# environment.ts (run from source by the pinned Node) writes env.json, prints the status and the summary, and lists
+# the search attributes: one description of the environment for this script, the tests and the benchmarks.
+environment_ts() {
+  [ -d "$repo/node_modules/yaml" ] || die "node_modules is missing: run 'npm install' in $repo first"
+  KSIT_HOME=$KSIT_HOME KSIT_TEMPORAL_PORT=$TEMPORAL_PORT KSIT_TEMPORAL_UI_PORT=$TEMPORAL_UI_PORT \
+    KSIT_CHART_REPO_PORT=$CHART_REPO_PORT node "$here/environment.ts" "$@" 9>&-
 }
 
 # A killed process stays a zombie until whoever adopted it reaps it (seconds, under some init processes): not alive.
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 pid_from() { [ -f "$1" ] && cat "$1" 2>/dev/null || true; }
-
-# rss_kib PID: resident memory of a live process, in KiB (0 when gone).
-rss_kib() {
-  awk '/^VmRSS:/ {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
-}
-
-mib() { echo "$((($1 + 512) / 1024))"; }
 
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND every half second until it succeeds.
 wait_for() {
@@ -111,12 +111,6 @@ start_daemon() {
 # long as the cluster runs: every kwokctl call goes through here, with that descriptor closed.
 kw() { kwokctl "$@" 9>&-; }
 
-json_str() {
-  local s=${1//\\/\\\\}
-  s=${s//\"/\\\"}
-  printf '"%s"' "$s"
-}
-
 # ---------------------------------------------------------------------------------------------------------------
 # Temporal dev server
 
@@ -125,6 +119,8 @@ temporal_healthy() { temporal operator cluster health --address "127.0.0.1:$TEMP
 
 ensure_temporal() {
   local dir pid args=() sa
+  mapfile -t SEARCH_ATTRIBUTES < <(environment_ts search-attributes)
+  [ ${#SEARCH_ATTRIBUTES[@]} -gt 0 ] || die "could not list ksit's search attributes (node deploy/local/environment.ts)"
   dir=$(temporal_dir)
   mkdir -p "$dir"
   pid=$(pid_from "$dir/temporal.pid")
@@ -412,48 +408,9 @@ ensure_cluster() {
   write_kubeconfig "$name"
   wait_for 120 "the API server of $name" apiserver_ready "$name" || die "cluster $name: API server not ready"
   ensure_nodes "$name" || die "cluster $name: nodes did not become Ready"
-  log "cluster $name: ready ($(cluster_rss_mib "$name") MiB RSS)"
+  log "cluster $name: ready"
 }
 
-cluster_rss_kib() {
-  local total=0 c pid
-  for c in "${CLUSTER_COMPONENTS[@]}"; do
-    pid=$(pid_from "$(cluster_dir "$1")/pids/$c.pid")
-    pid_alive "$pid" && total=$((total + $(rss_kib "$pid")))
-  done
-  echo "$total"
-}
-cluster_rss_mib() { mib "$(cluster_rss_kib "$1")"; }
-
-# ---------------------------------------------------------------------------------------------------------------
-# env.json: what tests and the demo need to find everything.
-
-write_env_json() {
-  local file=$KSIT_HOME/env.json tmp name first=1
-  tmp=$(mktemp "$file.XXXX")
-  {
-    echo "{"
-    echo "  \"ksitHome\": $(json_str "$KSIT_HOME"),"
-    echo "  \"temporalAddress\": $(json_str "127.0.0.1:$TEMPORAL_PORT"),"
-    echo "  \"temporalNamespace\": \"default\","
-    echo "  \"temporalUiUrl\": $(json_str "http://127.0.0.1:$TEMPORAL_UI_PORT"),"
-    echo "  \"chartRepoUrl\": $(json_str "$(chart_repo_url)"),"
-    echo "  \"fluxManifestUrl\": $(json_str "$(chart_repo_url)/manifests/flux-install.yaml"),"
-    echo "  \"binDir\": $(json_str "$BIN"),"
-    echo "  \"kubeVersion\": $(json_str "$KUBE_VERSION"),"
-    echo "  \"clusters\": ["
-    for name in "$@"; do
-      [ $first = 1 ] || echo ","
-      first=0
-      printf '    { "name": %s, "kubeconfig": %s, "context": %s }' \
-        "$(json_str "$name")" "$(json_str "$(kubeconfig_of "$name")")" "$(json_str "$name")"
-    done
-    echo
-    echo "  ]"
-    echo "}"
-  } >"$tmp"
-  mv "$tmp" "$file"
-}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Commands
@@ -485,7 +442,7 @@ parse_cluster_names() {
 }
 
 cmd_up() {
-  local names=() all=() name start=$SECONDS
+  local names=() name start=$SECONDS
   parse_cluster_names "$@"
   names=("${CLUSTER_NAMES[@]}")
   mkdir -p "$KSIT_HOME/logs" "$KSIT_HOME/kubeconfigs"
@@ -495,61 +452,18 @@ cmd_up() {
   ensure_chart_repo
   # One at a time: kwokctl avoids ports of clusters that already exist, not of ones being created beside it.
   for name in "${names[@]}"; do ensure_cluster "$name"; done
-  # env.json lists the requested clusters first, then any other cluster that still exists here.
-  all=("${names[@]}")
-  while read -r name; do
-    [ -n "$name" ] && ! printf '%s\n' "${all[@]}" | grep -qx "$name" && all+=("$name")
-  done < <(existing_clusters)
-  write_env_json "${all[@]}"
   log "up in $((SECONDS - start)) s"
-  summary "${all[@]}"
-}
-
-summary() {
-  local name
-  echo
-  echo "ksit local environment ($KSIT_HOME)"
-  echo "  Temporal     127.0.0.1:$TEMPORAL_PORT   UI http://127.0.0.1:$TEMPORAL_UI_PORT"
-  echo "  Chart repo   $(chart_repo_url)   (flux manifest: /manifests/flux-install.yaml)"
-  for name in "$@"; do
-    printf '  Cluster      %-14s KUBECONFIG=%s   %s MiB RSS\n' "$name" "$(kubeconfig_of "$name")" "$(cluster_rss_mib "$name")"
-  done
-  echo "  env.json     $KSIT_HOME/env.json"
+  # env.json lists the requested clusters first, then any other cluster that still exists here; then the summary.
+  environment_ts env-json "${names[@]}"
 }
 
 cmd_status() {
-  local name c pid rss total state
   [ -d "$KSIT_HOME" ] || {
     echo "no environment at $KSIT_HOME"
     return 0
   }
   use_tools
-  pid=$(pid_from "$(temporal_dir)/temporal.pid")
-  if pid_alive "$pid" && temporal_healthy; then state=up; else state=down; fi
-  printf '%-22s %-6s 127.0.0.1:%s  pid %-8s %5s MiB\n' temporal "$state" "$TEMPORAL_PORT" "${pid:--}" \
-    "$(mib "$(pid_alive "$pid" && rss_kib "$pid" || echo 0)")"
-  pid=$(pid_from "$KSIT_HOME/chart-repo.pid")
-  if pid_alive "$pid" && chart_repo_healthy; then state=up; else state=down; fi
-  printf '%-22s %-6s 127.0.0.1:%s  pid %-8s %5s MiB\n' chart-repo "$state" "$CHART_REPO_PORT" "${pid:--}" \
-    "$(mib "$(pid_alive "$pid" && rss_kib "$pid" || echo 0)")"
-  while read -r name; do
-    [ -n "$name" ] || continue
-    if apiserver_ready "$name" >/dev/null 2>&1; then state=up; else state=down; fi
-    echo
-    echo "cluster $name: apiserver $state, kubeconfig $(kubeconfig_of "$name")"
-    total=0
-    for c in "${CLUSTER_COMPONENTS[@]}"; do
-      pid=$(pid_from "$(cluster_dir "$name")/pids/$c.pid")
-      if pid_alive "$pid"; then
-        rss=$(rss_kib "$pid")
-        total=$((total + rss))
-        printf '  %-24s running  pid %-8s %5s MiB\n' "$c" "$pid" "$(mib "$rss")"
-      else
-        printf '  %-24s stopped\n' "$c"
-      fi
-    done
-    printf '  %-24s %5s MiB RSS\n' "total" "$(mib "$total")"
-  done < <(existing_clusters)
+  environment_ts status
 }
 
 cmd_down() {

@@ -1,5 +1,6 @@
 // One parsed YAML document -> a normalized Integration or IntegrationTarget, or the problems that stop it.
 // Dispatches on apiVersion/kind first so a wrong kind gets one clear message instead of a dozen field errors.
+import { credentialTenancyProblem } from '../tenancy.js';
 import type { IntegrationSpec, TargetSpec } from '../types.js';
 import { describeValue, isRecord, specErrorMap } from './fields.js';
 import { toIntegrationSpec, toTargetSpec } from './normalize.js';
@@ -39,7 +40,10 @@ export function validateDocument(value: unknown): DocumentResult {
   if (value.kind === 'IntegrationTarget') {
     const parsed = targetDocument.safeParse(value, { error: specErrorMap });
     if (!parsed.success) return fail(...parsed.error.issues.map(toProblem));
-    return { ok: true, document: { kind: 'IntegrationTarget', spec: toTargetSpec(parsed.data) } };
+    const spec = toTargetSpec(parsed.data);
+    const tenancy = credentialTenancyProblem(spec.namespace, spec.credentials);
+    if (tenancy) return fail({ path: ['spec', 'kubeconfigSecretNamespace'], message: `${tenancy}; leave it out` });
+    return { ok: true, document: { kind: 'IntegrationTarget', spec } };
   }
   const parsed = integrationDocument.safeParse(value, { error: specErrorMap });
   if (!parsed.success) return fail(...parsed.error.issues.map(toProblem));

@@ -130,6 +130,9 @@ export const labelKey = z
 
 export const labelMap = z.record(labelKey, labelValue);
 
+/** JSON Schema key for a duration's minimum (ms): the CRD generator turns it into a pattern and a CEL rule. */
+export const DURATION_META_KEY = 'x-ksit-duration-min-ms';
+
 /** A duration string, parsed to milliseconds; `min` rejects zero (or tiny values) where they make no sense. */
 export function duration(minMs: number) {
   return z
@@ -139,6 +142,7 @@ export function duration(minMs: number) {
           ? 'required'
           : `expected a duration, ${DURATION_HINT}; got ${describeValue(issue.input)}`,
     })
+    .meta({ [DURATION_META_KEY]: minMs })
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {

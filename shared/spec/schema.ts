@@ -7,9 +7,29 @@ import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, st
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
 import { labelSelector } from './label-selector.js';
+import { dependsOnSchema } from './depends-on.js';
 import { rolloutSchema } from './rollout.js';
 
 export const API_VERSION = 'ksit.io/v1alpha1';
+
+/** Metadata the API server sets; never the user's to write, but present in every object read back. */
+const SERVER_METADATA = Object.fromEntries(
+  [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'managedFields',
+    'finalizers',
+    'ownerReferences',
+    'generateName',
+    'selfLink',
+  ].map((key) => [key, z.unknown().optional()]),
+);
+/** The controller's report, also in what `kubectl get -o yaml` prints; ignored on input. */
+const serverStatus = z.unknown().optional();
 export const KINDS = ['Integration', 'IntegrationTarget'] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -19,6 +39,8 @@ const metadata = strictObject({
   labels: labelMap.nullish(),
   // Accepted so manifests written for kubectl keep working; ksit does not use them.
   annotations: z.record(z.string(), z.string()).nullish(),
+  // What `kubectl get -o yaml` adds: tolerated so that an object read back from the API server re-applies.
+  ...SERVER_METADATA,
 });
 
 // ---------- IntegrationTarget ----------
@@ -59,6 +81,7 @@ export const targetDocument = strictObject({
   kind: z.literal('IntegrationTarget'),
   metadata,
   spec: targetSpec,
+  status: serverStatus,
 });
 export type TargetDocument = z.infer<typeof targetDocument>;
 
@@ -145,6 +168,10 @@ const integrationSpec = strictObject({
   autoInstall: autoInstall.optional(),
   config: config.optional(),
   rollout: rolloutSchema.optional(),
+  dependsOn: dependsOnSchema.optional(),
+  // The Kubernetes front door's switches (Flux conventions): pause the Integration; what deleting it does.
+  suspend: z.boolean().optional(),
+  deletionPolicy: z.enum(['Orphan', 'Uninstall']).optional(),
 }).superRefine(
   (spec, ctx) => {
     // Runs even when other fields are wrong (see `when`), so values may be anything: check before use.
@@ -181,6 +208,7 @@ export const integrationDocument = strictObject({
   kind: z.literal('Integration'),
   metadata,
   spec: integrationSpec,
+  status: serverStatus,
 }).superRefine((doc, ctx) => {
   // Only reached when every field is valid, so the install can be resolved against the registry.
   const resolved = resolveInstall(

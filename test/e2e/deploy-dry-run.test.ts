@@ -75,8 +75,8 @@ afterAll(async () => {
 });
 
 describe('server-side dry run of the charts on a real API server', () => {
-  it('the worker chart with default values', async () => {
-    const lines = await dryRun(await helmTemplate('deploy/helm/ksit', {}));
+  it('the worker chart with default values (and the codec key it requires)', async () => {
+    const lines = await dryRun(await helmTemplate('deploy/helm/ksit', { codec: { existingSecret: 'ksit-codec' } }));
     for (const kind of ['serviceaccount', 'role.rbac', 'rolebinding.rbac', 'service', 'deployment.apps', 'job.batch']) {
       expect(lines.some((l) => l.startsWith(kind) && l.endsWith('(server dry run)'))).toBe(true);
     }

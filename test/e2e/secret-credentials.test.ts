@@ -15,7 +15,7 @@ const secretName = () => `cluster-1-kubeconfig-${ksit.run}`;
 async function writeSecret(kubeconfig: string): Promise<void> {
   const core = kubeClient(control).core;
   const body = {
-    metadata: { name: secretName(), namespace: 'ksit-system' },
+    metadata: { name: secretName(), namespace: 'ksit-system', labels: { 'ksit.io/kubeconfig': 'true' } },
     data: { kubeconfig: Buffer.from(kubeconfig).toString('base64') },
   };
   await core.createNamespace({ body: { metadata: { name: 'ksit-system' } } }).catch(() => undefined);

@@ -62,7 +62,7 @@ test('secrets in a kubeconfig Secret and in Helm values never appear in the debu
   await core.createNamespacedSecret({
     namespace: 'ksit-system',
     body: {
-      metadata: { name: secretName(), namespace: 'ksit-system' },
+      metadata: { name: secretName(), namespace: 'ksit-system', labels: { 'ksit.io/kubeconfig': 'true' } },
       data: { kubeconfig: Buffer.from(text).toString('base64') },
     },
   });

@@ -41,7 +41,7 @@ test('a version that crashloops on wave 2 past the progress deadline rolls waves
     await r.apply(rolloutSpec('3.0.0-crash', threeWaves()));
     const back = await r.until((s) => s.state === 'RolledBack', 'rolled back', 5_000);
     expect(back.message).toMatch(
-      /^rolled back to revision 2 after wave staging: c2 not Running 5m after the change \(Degraded: .*CrashLoopBackOff/,
+      /^rolled back to revision 2 after wave staging: c2 not Running 20m after the change \(Degraded: .*CrashLoopBackOff/,
     );
     expect(back).toMatchObject({ revision: 3, previousRevision: 2 });
     expect(allAt(back, 2)).toBe(true);
@@ -78,7 +78,7 @@ test('onFailure pause holds with the reason; a fixed revision supersedes it from
     await r.until((s) => s.state === 'Complete' && allAt(s, 1), 'revision 1');
     await r.apply(spec('2.0.0-crash'));
     const paused = await r.until((s) => s.state === 'Paused', 'paused on failure');
-    expect(paused.message).toMatch(/^paused on failure: wave canary: c1 not Running 5m after the change/);
+    expect(paused.message).toMatch(/^paused on failure: wave canary: c1 not Running 20m after the change/);
     // A paused rollout sends nothing further, however long it waits.
     await r.pass(20 * MIN);
     expect(at(await r.status(), 'c2')?.revision).toBe(1);

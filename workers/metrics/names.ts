@@ -22,6 +22,14 @@ export const HEALTH_CHECK_LAG = 'ksit_health_check_lag_seconds';
 export const INSTALLS_TOTAL = 'ksit_installs_total';
 /** Histogram, labels: method, result. Wall time of one install attempt. */
 export const INSTALL_DURATION = 'ksit_install_duration_seconds';
+/** Labels: namespace, integration, cluster, type. Components ready at the latest check (optional ones included). */
+export const COMPONENTS_READY = 'ksit_components_ready';
+/** Labels: namespace, integration, cluster, type. Components the latest check looked at. */
+export const COMPONENTS_TOTAL = 'ksit_components_total';
+/** Labels: namespace, integration, cluster, type. Unix time of the latest check that reached the cluster. */
+export const LAST_CHECK = 'ksit_last_check_timestamp_seconds';
+/** Counter, labels: namespace, integration, cluster. Install attempts that ended because Helm ran out of time. */
+export const HELM_TIMEOUTS = 'ksit_helm_timeouts_total';
 /**
  * Labels: namespace, integration, state (Progressing, Soaking, WaitingApproval, Paused, RollingBack, Complete,
  * RolledBack, Aborted), wave. 1 for each Integration's current rollout state, from Temporal visibility every 30 s.
@@ -39,6 +47,10 @@ export const KSIT_METRIC_NAMES = [
   HEALTH_CHECK_LAG,
   INSTALLS_TOTAL,
   INSTALL_DURATION,
+  COMPONENTS_READY,
+  COMPONENTS_TOTAL,
+  LAST_CHECK,
+  HELM_TIMEOUTS,
   ROLLOUT_STATE,
   WORKER_INFO,
 ] as const;

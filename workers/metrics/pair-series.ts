@@ -79,6 +79,12 @@ export class PairSeries {
     // Only pairs this worker tracks: a check from an activity without labels (an older workflow) sets nothing.
     if (!event.pair || !this.tracked.has(keyOf(event.pair))) return;
     this.metrics.clusterReachable.set({ cluster }, event.reachable ? 1 : 0);
+    const labels = pairLabels(event.pair);
+    if (event.reachable && event.componentsTotal !== undefined) {
+      this.metrics.componentsReady.set(labels, event.componentsReady ?? 0);
+      this.metrics.componentsTotal.set(labels, event.componentsTotal);
+      this.metrics.lastCheck.set(labels, event.at / 1000);
+    }
     // A blip of failures leaves health as it was; once the watch reports Unreachable, health is 0.
     if (event.healthy !== undefined || event.unreachable) {
       this.metrics.integrationHealthy.set(pairLabels(event.pair), event.healthy ? 1 : 0);
@@ -91,6 +97,7 @@ export class PairSeries {
     if (!event.pair) return;
     const { namespace, integration, cluster } = event.pair;
     this.metrics.installsTotal.inc({ namespace, integration, cluster, method: event.method, result });
+    if (event.helmTimedOut) this.metrics.helmTimeouts.inc({ namespace, integration, cluster });
   };
 
   private setPhase(pair: PairRef, phase: ClusterPhase): void {
@@ -104,6 +111,9 @@ export class PairSeries {
     const labels = pairLabels(t.pair);
     for (const phase of PHASES) this.metrics.integrationPhase.remove({ ...labels, phase });
     this.metrics.integrationHealthy.remove(labels);
+    this.metrics.componentsReady.remove(labels);
+    this.metrics.componentsTotal.remove(labels);
+    this.metrics.lastCheck.remove(labels);
     const cluster = t.pair.cluster;
     if (![...this.tracked.values()].some((other) => other.pair.cluster === cluster)) {
       this.metrics.clusterReachable.remove({ cluster });

@@ -1,6 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   CLUSTER_REACHABLE,
+  COMPONENTS_READY,
+  COMPONENTS_TOTAL,
+  HELM_TIMEOUTS,
+  LAST_CHECK,
   FLEET_PHASE,
   HEALTH_CHECK_DURATION,
   HEALTH_CHECK_LAG,
@@ -76,6 +80,30 @@ export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
       name: ROLLOUT_STATE,
       help: "An Integration's rollout state and wave, from Temporal visibility (same on every worker)",
       labelNames: ['namespace', 'integration', 'state', 'wave'],
+      registers,
+    }),
+    componentsReady: new Gauge({
+      name: COMPONENTS_READY,
+      help: 'Components of an Integration on a cluster that were ready at the latest check (optional ones too)',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    componentsTotal: new Gauge({
+      name: COMPONENTS_TOTAL,
+      help: 'Components of an Integration on a cluster that the latest check looked at',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    lastCheck: new Gauge({
+      name: LAST_CHECK,
+      help: 'Unix time of the latest health check of an Integration on a cluster that reached the cluster',
+      labelNames: PAIR_LABELS,
+      registers,
+    }),
+    helmTimeouts: new Counter({
+      name: HELM_TIMEOUTS,
+      help: 'Install attempts that ended because Helm ran out of its timeout',
+      labelNames: ['namespace', 'integration', 'cluster'],
       registers,
     }),
     workerInfo: new Gauge({

@@ -1,64 +1,29 @@
 // The real local environment (deploy/local/env.sh) as seen by end-to-end tests: where Temporal, the chart repo
 // and the KWOK clusters are, Kubernetes clients for the clusters, and the fault / outage switches.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 
-export interface LocalCluster {
-  name: string;
-  /** Path of a self-contained (flattened) kubeconfig whose current context is `context`. */
-  kubeconfig: string;
-  context: string;
-}
+import {
+  envFile,
+  loadEnvironment,
+  localLayout,
+  repoRoot,
+  type LocalCluster,
+  type LocalEnvironment,
+} from '../../../deploy/local/environment.js';
 
-/** The contents of $KSIT_HOME/env.json, written by `env.sh up`. */
-export interface LocalEnvironment {
-  ksitHome: string;
-  temporalAddress: string;
-  temporalNamespace: string;
-  temporalUiUrl: string;
-  chartRepoUrl: string;
-  fluxManifestUrl: string;
-  /** The pinned tools (helm, kubectl, temporal, kwokctl, node, ...). */
-  binDir: string;
-  kubeVersion: string;
-  clusters: LocalCluster[];
-}
+// What the environment is and where it lives is deploy/local/environment.ts's to say (env.sh uses it too).
+export { envFile, loadEnvironment, repoRoot, type LocalCluster, type LocalEnvironment };
 
 export type Fault = 'crashloop' | 'imagepull' | 'notready' | 'clear';
-
-/** The repository root: the nearest directory above this file whose package.json is ksit's (works from dist/ too). */
-export const repoRoot: string = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ksit') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the ksit repository root above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-})();
 
 export const envScript = join(repoRoot, 'deploy/local/env.sh');
 export const faultScript = join(repoRoot, 'deploy/local/fault.sh');
 
 export function ksitHome(): string {
-  return process.env.KSIT_HOME ?? join(repoRoot, '.ksit');
-}
-
-export function envFile(): string {
-  return process.env.KSIT_ENV_FILE ?? join(ksitHome(), 'env.json');
-}
-
-export function loadEnvironment(): LocalEnvironment {
-  const file = envFile();
-  if (!existsSync(file)) {
-    throw new Error(`${file} does not exist: start the local environment with deploy/local/env.sh up`);
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as LocalEnvironment;
+  return localLayout().ksitHome;
 }
 
 export function getCluster(name: string, env: LocalEnvironment = loadEnvironment()): LocalCluster {

@@ -4,47 +4,14 @@
 // KSIT_ENV_REUSE=1 skips even those checks (trust env.json). Otherwise `deploy/local/env.sh up`, which starts only
 // what is missing. Tests find everything through the file named by KSIT_ENV_FILE (set here; workers inherit it).
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 
-import { VersionApi } from '@kubernetes/client-node';
 import { execa } from 'execa';
 
-import { envFile, envScript, kubeClient, ksitHome, loadEnvironment, type LocalEnvironment } from './environment.js';
+import { checkHealthy } from '../../../deploy/local/environment.js';
+import { envFile, envScript, ksitHome, loadEnvironment } from './environment.js';
 
 /** The e2e tests need two workload clusters. */
 const MIN_CLUSTERS = 2;
-
-function withTimeout<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function tcpReachable(address: string): Promise<void> {
-  const [host, port] = address.split(':');
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) }, () => {
-      socket.end();
-      resolve();
-    });
-    socket.on('error', reject);
-  });
-}
-
-/** Resolves when every part of env.json answers; rejects with the first that does not. */
-async function checkHealthy(env: LocalEnvironment): Promise<void> {
-  if (env.clusters.length < MIN_CLUSTERS) throw new Error(`only ${env.clusters.length} cluster(s) in env.json`);
-  await withTimeout('temporal', 3_000, tcpReachable(env.temporalAddress));
-  const res = await withTimeout('chart repo', 3_000, fetch(`${env.chartRepoUrl}/healthz`));
-  if (!res.ok) throw new Error(`chart repo answered ${res.status}`);
-  await Promise.all(
-    env.clusters.map((c) =>
-      withTimeout(`cluster ${c.name}`, 5_000, kubeClient(c).kc.makeApiClient(VersionApi).getCode()),
-    ),
-  );
-}
 
 export default async function globalSetup(): Promise<void> {
   process.env.KSIT_HOME = ksitHome();
@@ -57,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
       return;
     }
     try {
-      await checkHealthy(loadEnvironment());
+      await checkHealthy(loadEnvironment(), MIN_CLUSTERS);
       console.log(`\n[e2e] local environment already up (${envFile()}, checked in ${Date.now() - started} ms)`);
       return;
     } catch (err) {
@@ -68,6 +35,6 @@ export default async function globalSetup(): Promise<void> {
   console.log(`\n[e2e] starting the local environment: ${envScript} up`);
   // stdout carries the summary, stderr the progress: both straight to the terminal.
   await execa(envScript, ['up'], { stdio: 'inherit', env: { ...process.env } });
-  await checkHealthy(loadEnvironment());
+  await checkHealthy(loadEnvironment(), MIN_CLUSTERS);
   console.log(`[e2e] local environment up in ${Math.round((Date.now() - started) / 1000)} s`);
 }

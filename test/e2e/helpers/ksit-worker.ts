@@ -7,6 +7,7 @@ import { createActivities } from '../../../activities/index.js';
 import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
+import { STRICT_CREDENTIALS, type CredentialPolicy } from '../../../activities/kube/credential-policy.js';
 import { codecFromEnv } from '../../../shared/codec/data-converter.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
 import type {
@@ -44,6 +45,8 @@ export interface KsitOptions {
   credentialRecheckMs?: number;
   /** Where the payload codec's key comes from (KSIT_CODEC_KEY / _FILE); default this process's environment. */
   codecEnv?: NodeJS.ProcessEnv;
+  /** What target credentials may be (default: the local clusters' kubeconfig directory, nothing loosened). */
+  credentialPolicy?: CredentialPolicy;
   /** false: run no worker in this process; the test starts worker processes on `taskQueue` (worker-process.ts). */
   inProcessWorker?: boolean;
 }
@@ -77,11 +80,16 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
           dataConverter,
           workflowsPath: new URL('../../../workflows/index.js', import.meta.url).pathname,
           activities: createActivities({
-            clients: new ClusterClients(() => {
-              if (!options.controlKubeconfig)
-                throw new Error('this test has no control cluster for kubeconfig Secrets');
-              return (control ??= controlClusterCore(options.controlKubeconfig));
-            }, options.credentialRecheckMs),
+            clients: new ClusterClients(
+              () => {
+                if (!options.controlKubeconfig)
+                  throw new Error('this test has no control cluster for kubeconfig Secrets');
+                return (control ??= controlClusterCore(options.controlKubeconfig));
+              },
+              options.credentialRecheckMs,
+              undefined,
+              options.credentialPolicy ?? localCredentialPolicy(env),
+            ),
             helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
             temporal: client,
           }),
@@ -184,4 +192,9 @@ export function testChart(
 
 export function clusterOf(s: IntegrationStatus, target: TargetSpec) {
   return s.clusters.find((c) => c.cluster === target.name);
+}
+
+/** The policy of a worker for the local environment: targets may use the local clusters' kubeconfig files. */
+export function localCredentialPolicy(env: LocalEnvironment): CredentialPolicy {
+  return { ...STRICT_CREDENTIALS, kubeconfigDirs: [`${env.ksitHome}/kubeconfigs`] };
 }

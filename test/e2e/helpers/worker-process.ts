@@ -62,6 +62,8 @@ export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcess
       KSIT_TASK_QUEUE: o.taskQueue,
       KSIT_HELM_BINARY: join(env.binDir, 'helm'),
       KSIT_HELM_HOME: o.helmHome ?? join(env.ksitHome, `helm-${name}`),
+      // The local clusters' kubeconfig files are where tests point targets' kubeconfigFile.
+      KSIT_KUBECONFIG_DIRS: join(env.ksitHome, 'kubeconfigs'),
       // A replacement starts while a killed worker may still hold its port: each picks a free one.
       KSIT_HTTP_PORT: '0',
       KSIT_HTTP_HOST: '127.0.0.1',

@@ -19,3 +19,31 @@ test('any other failure keeps the cause chain in the message', () => {
   const failure = classifyKubeError(err, 'prod-1', 'reading the server version');
   expect(failure.message).toBe('cluster prod-1: reading the server version failed: fetch failed: bad port');
 });
+
+// Every classification carries a type: the workflow maps types to phases and never guesses from a missing one.
+test.each([
+  ['HTTP 503', Object.assign(new Error('x'), { code: 503 }), FailureType.Unreachable, false],
+  ['HTTP 429', Object.assign(new Error('x'), { code: 429 }), FailureType.Unreachable, false],
+  ['HTTP 403', Object.assign(new Error('x'), { code: 403, body: '{"message":"no"}' }), FailureType.Forbidden, true],
+  ['HTTP 401', Object.assign(new Error('x'), { code: 401 }), FailureType.Forbidden, true],
+  ['HTTP 400', Object.assign(new Error('x'), { code: 400, body: '{"message":"bad"}' }), FailureType.ApiRejected, false],
+  ['HTTP 409', Object.assign(new Error('x'), { code: 409 }), FailureType.ApiRejected, false],
+  [
+    'TLS',
+    new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' }) }),
+    FailureType.BadCredentials,
+    true,
+  ],
+  ['a bare error', new Error('something odd'), FailureType.ClientError, false],
+])('%s -> %s', (_, err, type, nonRetryable) => {
+  const failure = classifyKubeError(err, 'c', 'listing');
+  expect(failure.type).toBe(type);
+  expect(failure.nonRetryable).toBe(nonRetryable);
+});
+
+test('an HTTP 400 names the status and the API message', () => {
+  const err = Object.assign(new Error('x'), { code: 400, body: '{"message":"field is immutable"}' });
+  expect(classifyKubeError(err, 'c', 'applying Deployment/x').message).toBe(
+    'cluster c refused applying Deployment/x: HTTP 400 field is immutable',
+  );
+});

@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ClusterClient, ClusterClients } from '../../../activities/kube/cluster-clients.js';
 import { watchHealth, type WatchHealthInput, type WatchHealthResult } from '../../../activities/watch-health.js';
+import type { LiveCheck } from '../../../shared/lifecycle/live-check.js';
 
 type Step = 'healthy' | 'unhealthy' | 'refused';
 
@@ -108,5 +109,26 @@ describe('watchHealth', () => {
     const after = calls();
     await new Promise((r) => setTimeout(r, 200));
     expect(calls()).toBe(after);
+  });
+
+  // describe and get -o json read these details: what the latest check saw, even though the watch did not return.
+  it('heartbeats every check with its time and components, and keeps the last good ones through a failed check', async () => {
+    const healthy = scriptedClients(['healthy']);
+    const first = await watch(healthy.clients, input());
+    const env = new MockActivityEnvironment();
+    const beats: LiveCheck[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(structuredClone(d as LiveCheck)));
+    const { clients } = scriptedClients(['healthy', 'healthy', 'refused', 'unhealthy']);
+    const before = Date.now();
+    await watch(clients, input({ lastSignature: first.signature, unreachableAfterMs: 60_000 }), env);
+    expect(beats.map((b) => b.checks)).toEqual([1, 2, 3]);
+    expect(beats[0]).toMatchObject({
+      reachable: true,
+      components: [{ name: 'argocd-server', ready: 1, healthy: true }],
+    });
+    expect(beats[0]!.at).toBeGreaterThanOrEqual(before);
+    expect(beats[1]!.at).toBeGreaterThanOrEqual(beats[0]!.at!);
+    // A refused check: not reachable, but the time and components of the last good check stay.
+    expect(beats[2]).toMatchObject({ reachable: false, at: beats[1]!.at, components: beats[1]!.components });
   });
 });

@@ -42,7 +42,8 @@ const podSpecs = (objects: K8sObject[]) =>
 
 function expectHardened(objects: K8sObject[]) {
   const pods = podSpecs(objects);
-  expect(pods.map((p) => p.o.kind).sort()).toEqual(['Deployment', 'Job']);
+  // The worker, the controller (the Kubernetes front door) and the search-attribute setup job.
+  expect(pods.map((p) => p.o.kind).sort()).toEqual(['Deployment', 'Deployment', 'Job']);
   for (const { o, pod } of pods) {
     const where = `${o.kind}/${o.metadata.name}`;
     expect({ where, ...pod.securityContext }).toMatchObject({
@@ -77,9 +78,12 @@ function expectHardened(objects: K8sObject[]) {
   }
 }
 
+/** The least an install needs: the payload codec's key (or an explicit acceptance of plaintext history). */
+const minimal = { codec: { existingSecret: 'ksit-codec' } };
+
 describe('helm chart deploy/helm/ksit', () => {
   it('passes helm lint with default and production values', () => {
-    for (const values of [{}, production]) {
+    for (const values of [minimal, production]) {
       const r = helm(['lint', CHART, '--strict', '--kube-version', KUBE_VERSION], values);
       expect(r.stderr + r.stdout).toContain('0 chart(s) failed');
       expect(r.status).toBe(0);
@@ -87,7 +91,7 @@ describe('helm chart deploy/helm/ksit', () => {
   });
 
   it('default values: hardened worker with probes, PDB, NetworkPolicy, RBAC; no monitoring CRDs needed', () => {
-    const objects = render(CHART);
+    const objects = render(CHART, minimal);
     expect(objects.map((o) => o.kind).sort()).toEqual(
       [
         'Deployment',
@@ -98,11 +102,23 @@ describe('helm chart deploy/helm/ksit', () => {
         'RoleBinding',
         'Service',
         'ServiceAccount',
+        // The controller: its Deployment, ServiceAccount, ClusterRole (+binding) and Lease Role (+binding); the
+        // user roles ksit-view and ksit-edit; the admission policy that keeps credentials in their namespace.
+        'Deployment',
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Role',
+        'RoleBinding',
+        'ClusterRole',
+        'ClusterRole',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
       ].sort(),
     );
     expectHardened(objects);
 
-    const deploy = find(objects, 'Deployment');
+    const deploy = find(objects, 'Deployment', 'ksit');
     expect(deploy.spec.replicas).toBe(2);
     expect(deploy.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     const worker = deploy.spec.template.spec.containers[0];
@@ -116,6 +132,12 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(env(worker).TEMPORAL_TLS).toBeUndefined();
     expect(env(worker).TEMPORAL_API_KEY).toBeUndefined();
     expect(deploy.spec.template.spec.automountServiceAccountToken).toBe(true);
+    // Nothing loosened by default; the codec key's Secret is never usable as a kubeconfig.
+    for (const name of Object.keys(env(worker)).filter((n) => /^KSIT_(KUBECONFIG_)?ALLOW_/.test(n)))
+      expect([name, env(worker)[name]?.value]).toEqual([name, 'false']);
+    expect(env(worker).KSIT_KUBECONFIG_ALLOW_EXEC?.value).toBe('false');
+    expect(env(worker).KSIT_KUBECONFIG_DIRS?.value).toBe('');
+    expect(env(worker).KSIT_RESERVED_SECRETS?.value).toBe('ksit-system/ksit-codec');
 
     // PDB and NetworkPolicy select exactly the worker pods.
     const podLabels = deploy.spec.template.metadata.labels;
@@ -138,10 +160,10 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(np.spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
 
     // RBAC in the control cluster: GET Secrets in the release namespace, nothing else.
-    const role = find(objects, 'Role');
+    const role = find(objects, 'Role', 'ksit-kubeconfig-reader');
     expect(role.metadata.namespace).toBe('ksit-system');
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
-    const binding = find(objects, 'RoleBinding');
+    const binding = find(objects, 'RoleBinding', 'ksit-kubeconfig-reader');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ksit', namespace: 'ksit-system' }]);
 
     // The setup Job registers search attributes as a hook and never talks to the Kubernetes API.
@@ -156,7 +178,9 @@ describe('helm chart deploy/helm/ksit', () => {
   it('production values: 3 replicas, mTLS + API key + codec key from Secrets, monitoring, narrowed egress', () => {
     const objects = render(CHART, production);
     expectHardened(objects);
-    const deploy = find(objects, 'Deployment');
+    const deploy = find(objects, 'Deployment', 'ksit');
+    const reserved = env(deploy.spec.template.spec.containers[0]).KSIT_RESERVED_SECRETS?.value.split(',');
+    expect(reserved?.length).toBe(3);
     expect(deploy.spec.replicas).toBe(3);
     const pod = deploy.spec.template.spec;
     const worker = pod.containers[0];
@@ -192,7 +216,7 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(jobEnv.KSIT_CODEC_KEY_FILE).toBeUndefined();
 
     // Kubeconfig Secrets: one Role per namespace, limited to the named Secrets.
-    const roles = objects.filter((o) => o.kind === 'Role');
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'ksit-kubeconfig-reader');
     expect(roles.map((r) => r.metadata.namespace)).toEqual(['ksit-system', 'team-a']);
     for (const r of roles) {
       expect(r.rules).toEqual([
@@ -237,13 +261,14 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('server TLS without client certificates, single replica, PDB by minAvailable, policy off', () => {
     const objects = render(CHART, {
+      security: { acceptPlaintextHistory: true },
       replicaCount: 1,
       temporal: { tls: { enabled: true } },
       podDisruptionBudget: { maxUnavailable: null, minAvailable: 1 },
       networkPolicy: { enabled: false },
       searchAttributes: { register: false },
     });
-    const e = env(find(objects, 'Deployment').spec.template.spec.containers[0]);
+    const e = env(find(objects, 'Deployment', 'ksit').spec.template.spec.containers[0]);
     expect(e.TEMPORAL_TLS.value).toBe('true');
     expect(e.TEMPORAL_TLS_CLIENT_CERT_PATH).toBeUndefined();
     expect(find(objects, 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 1 });
@@ -253,9 +278,10 @@ describe('helm chart deploy/helm/ksit', () => {
 
   it('refuses contradictory values with a message', () => {
     const bad = [
-      [{ podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
-      [{ temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
-      [{ temporal: { address: '' } }, 'temporal.address is required'],
+      [{ ...minimal, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'set minAvailable or maxUnavailable'],
+      [{ ...minimal, temporal: { tls: { existingSecret: 's', keyKey: '' } } }, 'certKey and keyKey go together'],
+      [{ ...minimal, temporal: { address: '' } }, 'temporal.address is required'],
+      [{}, 'security.acceptPlaintextHistory=true to accept plaintext history'],
     ] as const;
     for (const [values, message] of bad) {
       const r = helm(['template', 'ksit', CHART, '--kube-version', KUBE_VERSION], values);

@@ -216,6 +216,11 @@ describe('decideRollout: supersede, first revision, commands', () => {
     expect(step.send).toHaveLength(ALL.length);
     expect(step.wakeAt).toBeUndefined();
     expect(decideRollout(step.state, [allAtOnce(ALL)], view, 99 * MIN).state.phase).toBe('Progressing');
+    // A Failed cluster is the lifecycle's to show: nothing is rolled back (there is nothing to go back to).
+    for (const c of ALL) view[c] = { phase: 'Failed', message: 'chart not found', revision: 1 };
+    const failed = decideRollout(step.state, [allAtOnce(ALL)], view, 100 * MIN);
+    expect(failed.state.phase).toBe('Progressing');
+    expect(failed.send).toEqual([]);
   });
 
   it.each([

@@ -17,6 +17,9 @@ function check(p: PairRef | undefined, overrides: Partial<CheckEvent> = {}): Che
     durationMs: 120,
     scheduledAt: 1_000,
     startedAt: 3_000,
+    at: 3_200,
+    componentsReady: 7,
+    componentsTotal: 7,
     ...overrides,
   };
 }
@@ -161,5 +164,28 @@ describe('PairSeries', () => {
     expect(installs[0]?.labels).toMatchObject({ namespace: 'ksit-system', integration: 'argocd', method: 'helm' });
     const sums = (await values('ksit_install_duration_seconds')).filter((v) => nameOf(v).endsWith('_sum'));
     expect(Object.fromEntries(sums.map((v) => [v.labels.result, v.value]))).toEqual({ success: 50, failure: 1 });
+  });
+
+  it('exports the latest check: components ready of all, and its time', async () => {
+    series.onPair({ pair, phase: 'Running', state: 'started' });
+    series.onCheck(check(pair, { componentsReady: 4, at: 10_000 }));
+    series.onCheck(check(pair, { componentsReady: 7, at: 20_000 }));
+    // A failed call changes neither: they describe the last check that reached the cluster.
+    series.onCheck(check(pair, { healthy: undefined, reachable: false, componentsReady: undefined, at: 25_000 }));
+    expect((await values('ksit_components_ready'))[0]?.value).toBe(7);
+    expect((await values('ksit_components_total'))[0]?.value).toBe(7);
+    expect((await values('ksit_last_check_timestamp_seconds'))[0]?.value).toBe(20);
+    series.onPair({ pair, state: 'stopped' });
+    expect(await values('ksit_components_ready')).toEqual([]);
+    expect(await values('ksit_last_check_timestamp_seconds')).toEqual([]);
+  });
+
+  it('counts install attempts that ran out of Helm time', async () => {
+    series.onInstall({ cluster: 'cluster-1', pair, method: 'helm', ok: false, durationMs: 1_000, helmTimedOut: true });
+    series.onInstall({ cluster: 'cluster-1', pair, method: 'helm', ok: false, durationMs: 1_000 });
+    expect((await values('ksit_helm_timeouts_total'))[0]).toMatchObject({
+      value: 1,
+      labels: { integration: 'argocd' },
+    });
   });
 });

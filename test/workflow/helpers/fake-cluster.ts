@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../../activities/index.js';
 import { signatureOf, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
 import { FailureType } from '../../../shared/failure-types.js';
+import { releaseDrift, type ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, TargetSpec } from '../../../shared/types.js';
 
 /**
@@ -21,6 +22,10 @@ export class FakeCluster {
   installFailure?: 'rejected' | 'transient' | 'helm' | 'busy';
   /** The install succeeds but creates none of the components (e.g. a release name the chart prefixes them with). */
   installLeavesNothing = false;
+  /** The components run but no Helm release of ours exists: someone installed the tool another way. */
+  installedByOthers = false;
+  /** A release left in pending-install since this (test-server) time: a Helm operation that may still run. */
+  pendingSince?: number;
   readonly calls: string[] = [];
 
   report(): HealthReport {
@@ -74,14 +79,20 @@ export function fakeActivities(
     if (!c) throw new Error(`no fake cluster ${name}`);
     return c;
   };
-  const observe = (c: FakeCluster, input: WatchHealthInput): Observation => {
+  const releaseOf = (c: FakeCluster, now: number): ReleaseState => {
+    if (c.pendingSince !== undefined) {
+      return { exists: true, status: 'pending-install', revision: 1, ageMs: now - c.pendingSince };
+    }
+    return c.installed && !c.installedByOthers
+      ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1, ageMs: 0 }
+      : { exists: false };
+  };
+  const observe = (c: FakeCluster, input: WatchHealthInput, now: number): Observation => {
     if (!c.reachable) return { kind: 'unreachable', message: 'cluster unreachable (ECONNREFUSED)' };
     const report = c.report();
-    const drift =
-      c.installed && input.release && input.release.chartVersion && c.chartVersion !== input.release.chartVersion
-        ? `release runs chart ${c.chartVersion}, spec wants ${input.release.chartVersion}`
-        : undefined;
-    return { kind: 'health', report, drift };
+    if (!input.release) return { kind: 'health', report };
+    const release = releaseOf(c, now);
+    return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
   };
   const activities: Partial<Activities> = {
     async preflightCluster(input) {
@@ -102,11 +113,7 @@ export function fakeActivities(
       if (!c.reachable) throw c.unreachable();
       return {
         report: c.report(),
-        release: input.releaseName
-          ? c.installed
-            ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1 }
-            : { exists: false }
-          : undefined,
+        release: input.releaseName ? releaseOf(c, await track(env.currentTimeMs())) : undefined,
       };
     },
     async installTool(input) {
@@ -132,11 +139,26 @@ export function fakeActivities(
         });
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
+      if (c.pendingSince !== undefined) {
+        throw ApplicationFailure.nonRetryable('release argocd is pending-install', FailureType.ReleaseLocked);
+      }
       if (c.installLeavesNothing) return { detail: 'helm release argocd revision 1' };
       c.installed = true;
       c.releaseStatus = 'deployed';
       c.chartVersion = input.install.method === 'helm' ? input.install.chart.version : undefined;
       return { detail: 'helm release argocd revision 1' };
+    },
+    async uninstallRelease(input) {
+      const c = get(input.cluster);
+      c.calls.push('uninstall-release');
+      c.pendingSince = undefined;
+      return { detail: `uninstalled release ${input.releaseName}` };
+    },
+    async rollbackRelease(input) {
+      const c = get(input.cluster);
+      c.calls.push('rollback');
+      c.pendingSince = undefined;
+      return { detail: `rolled release ${input.releaseName} back to revision ${input.revision}` };
     },
     async uninstallTool(input) {
       const c = get(input.cluster);
@@ -161,11 +183,11 @@ export function fakeActivities(
       for (let checks = 1; ; checks++) {
         if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
         c.calls.push('check');
-        const observation = observe(c, input);
+        const now = await track(env.currentTimeMs());
+        const observation = observe(c, input, now);
         const signature = signatureOf(observation);
         const unhealthy = observation.kind === 'health' && !observation.report.healthy;
         consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
-        const now = await track(env.currentTimeMs());
         const limit = input.returnAfterUnhealthyChecks;
         if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
           return { observation, signature, checks, consecutiveUnhealthy, at: now };

@@ -65,7 +65,8 @@ export function threeWaves(
         manualApproval: !!opts.approval,
       },
     ],
-    progressDeadlineMs: 5 * MIN,
+    // Far above the few health intervals a change takes: workflow time runs ahead of a loaded machine.
+    progressDeadlineMs: 20 * MIN,
     onFailure: opts.onFailure ?? 'rollback',
   };
 }

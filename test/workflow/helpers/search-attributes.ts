@@ -1,21 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { searchAttributeTypes } from '../../../workers/search-attribute-registration.js';
 
-// Keyword = 2, KeywordList = 7 in Temporal's IndexedValueType enum.
-const ATTRIBUTES: Record<string, number> = {
-  KsitKind: 2,
-  KsitIntegration: 2,
-  KsitType: 2,
-  KsitCluster: 2,
-  KsitPhase: 2,
-  KsitClusters: 7,
-  KsitRolloutState: 2,
-  KsitRolloutWave: 2,
-};
-
-/** The workflows upsert these; a server must know them first (env.sh registers them on the dev server). */
+/**
+ * The workflows upsert ksit's search attributes; a server must know them first. The time-skipping server starts
+ * empty each time, so all of them are added without listing what it has.
+ */
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: ATTRIBUTES,
+    searchAttributes: searchAttributeTypes(),
   });
 }

@@ -137,3 +137,34 @@ app.kubernetes.io/part-of: ksit
       {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* The worker's security settings (workers/security-settings.ts); the worker's own Secrets are never kubeconfigs. */}}
+{{- define "ksit.securityEnv" -}}
+{{- $ns := .Release.Namespace }}
+{{- $reserved := list }}
+{{- range (list .Values.codec.existingSecret .Values.temporal.tls.existingSecret .Values.temporal.apiKey.existingSecret) }}
+{{- if . }}{{ $reserved = append $reserved (printf "%s/%s" $ns .) }}{{ end }}
+{{- end -}}
+{{- with .Values.security -}}
+- name: KSIT_KUBECONFIG_ALLOW_EXEC
+  value: {{ .kubeconfig.allowExec | toString | quote }}
+- name: KSIT_KUBECONFIG_ALLOW_AUTH_PROVIDER
+  value: {{ .kubeconfig.allowAuthProvider | toString | quote }}
+- name: KSIT_KUBECONFIG_ALLOW_FILE_PATHS
+  value: {{ .kubeconfig.allowFilePaths | toString | quote }}
+- name: KSIT_KUBECONFIG_ALLOW_PROXY_URL
+  value: {{ .kubeconfig.allowProxyUrl | toString | quote }}
+- name: KSIT_KUBECONFIG_ALLOW_INSECURE_TLS
+  value: {{ .kubeconfig.allowInsecureTls | toString | quote }}
+- name: KSIT_KUBECONFIG_DIRS
+  value: {{ join ":" .kubeconfigDirs | quote }}
+- name: KSIT_ALLOW_HTTP_REPOSITORIES
+  value: {{ .allowHttpRepositories | toString | quote }}
+- name: KSIT_MANIFEST_DIRS
+  value: {{ join ":" .manifestDirs | quote }}
+- name: KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS
+  value: {{ .allowPrivateManifestHosts | toString | quote }}
+{{- end }}
+- name: KSIT_RESERVED_SECRETS
+  value: {{ join "," $reserved | quote }}
+{{- end }}
