@@ -8,6 +8,7 @@ import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { getCommand } from './commands/get.js';
 import { preflightCommand } from './commands/preflight.js';
+import { rolloutCommand } from './commands/rollout.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { EXIT, handleError, UsageError } from './errors.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   pause: pauseCommand,
   resume: resumeCommand,
   reinstall: reinstallCommand,
+  rollout: rolloutCommand,
   delete: deleteCommand,
   worker: workerCommand,
   controller: controllerCommand,

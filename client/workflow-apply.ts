@@ -7,6 +7,7 @@ import type { IntegrationSpec, TargetSpec } from '../shared/types.js';
 import { updateSpecUpdate, updateTargetUpdate, workflowIds } from '../workflows/definitions.js';
 import { KsitCluster, KsitIntegration, KsitKind, KsitType } from '../workflows/search-attributes.js';
 import { taskQueue } from './temporal.js';
+import { whoAmI } from './who-am-i.js';
 
 type StartOptions = Parameters<Client['workflow']['start']>[1];
 
@@ -23,12 +24,12 @@ export type BeforeUpdate = (handle: ReturnType<Client['workflow']['getHandle']>)
  * Starts the object's workflow, or, when it already runs, sends it the spec as an update (which its validator
  * may reject with a WorkflowUpdateFailedError).
  */
-async function startOrUpdate<A>(
+async function startOrUpdate<Args extends [unknown, ...unknown[]]>(
   client: Client,
   workflowType: string,
   options: StartOptions & { workflowId: string },
-  update: UpdateDefinition<{ changed: boolean }, [A]>,
-  spec: A,
+  update: UpdateDefinition<{ changed: boolean }, Args>,
+  args: Args,
   beforeUpdate?: BeforeUpdate,
 ): Promise<ApplyOutcome> {
   try {
@@ -38,7 +39,7 @@ async function startOrUpdate<A>(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const handle = client.workflow.getHandle(options.workflowId);
     await beforeUpdate?.(handle);
-    const { changed } = await handle.executeUpdate(update, { args: [spec] });
+    const { changed } = await handle.executeUpdate(update, { args });
     return changed ? 'configured' : 'unchanged';
   }
 }
@@ -54,23 +55,25 @@ export function applyTarget(client: Client, target: TargetSpec, beforeUpdate?: B
       { key: KsitCluster, value: target.clusterName },
     ],
   };
-  return startOrUpdate(client, 'targetWorkflow', options, updateTargetUpdate, target, beforeUpdate);
+  return startOrUpdate(client, 'targetWorkflow', options, updateTargetUpdate, [target], beforeUpdate);
 }
 
+/** `by` names who applied it, for the revision history (`user@host` from the CLI). */
 export function applyIntegration(
   client: Client,
   spec: IntegrationSpec,
   beforeUpdate?: BeforeUpdate,
+  by: string = whoAmI(),
 ): Promise<ApplyOutcome> {
   const options = {
     taskQueue: taskQueue(),
     workflowId: workflowIds.integration(spec.namespace, spec.name),
-    args: [{ spec }],
+    args: [{ spec, by }],
     typedSearchAttributes: [
       { key: KsitKind, value: 'integration' },
       { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
       { key: KsitType, value: spec.type },
     ],
   };
-  return startOrUpdate(client, 'integrationWorkflow', options, updateSpecUpdate, spec, beforeUpdate);
+  return startOrUpdate(client, 'integrationWorkflow', options, updateSpecUpdate, [spec, { by }], beforeUpdate);
 }

@@ -17,6 +17,7 @@ import { sdkLogger } from './sdk-logger.js';
 import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
+import { RolloutStates } from './metrics/rollout-states.js';
 import { PairSeries } from './metrics/pair-series.js';
 import { createKsitMetrics } from './metrics/registry.js';
 import { freeLoopbackPort, temporalMetricsReader } from './metrics/temporal-metrics.js';
@@ -178,6 +179,7 @@ const worker = (started.worker = await Worker.create({
 
 // Pairs waiting on a timer (Failed, Paused) run no activity, so no worker's pair series show them; visibility does.
 const stopFleetPhases = new FleetPhases(client, config.KSIT_TASK_QUEUE, metrics.fleetPhase, log).start();
+const stopRolloutStates = new RolloutStates(client, config.KSIT_TASK_QUEUE, metrics.rolloutState, log).start();
 
 log.info(
   {
@@ -199,6 +201,7 @@ try {
 }
 stopFleetPhases();
 watches?.close();
+stopRolloutStates();
 await http.close();
 await connection.close().catch(() => undefined);
 await client.connection.close().catch(() => undefined);

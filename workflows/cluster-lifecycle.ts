@@ -37,6 +37,8 @@ export interface ClusterLifecycleInput {
   spec: IntegrationSpec;
   target: TargetSpec;
   paused?: boolean;
+  /** The revision of `spec` (workflows/rollout/revisions.ts); every status reports the revision it was seen at. */
+  revision?: number;
   state?: ClusterLifecycleState;
   /** Continue-as-new after this many history events (default 2,000); tests lower it. */
   historyLimit?: number;
@@ -57,6 +59,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     stage: 'preflight',
     paused: input.paused ?? false,
     reinstallRequested: false,
+    revision: input.revision,
   };
   let current: CancellationScope | undefined;
   const interrupt = () => current?.cancel();
@@ -72,10 +75,17 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   });
 
   setHandler(clusterStatusQuery, () => s.status);
-  setHandler(clusterSpecSignal, (next) => {
+  setHandler(clusterSpecSignal, (next, revision) => {
+    // The same revision sent again (a resent signal, an adopted lifecycle) must not start a second install.
+    if (revision !== undefined && revision === s.revision && JSON.stringify(next) === JSON.stringify(spec)) return;
     s = onSpecChanged(s, spec, next);
     spec = next;
     dependencies.specChanged();
+    if (revision !== undefined) {
+      s.revision = revision;
+      // A status at the new revision must come from a check made after the change: the watch reports at once.
+      s.lastSignature = undefined;
+    }
     interrupt();
   });
   setHandler(clusterPauseSignal, (paused) => {
@@ -92,12 +102,15 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   });
 
   const parent = getExternalWorkflowHandle(input.integrationWorkflowId);
-  async function show(step: Step, at: number): Promise<void> {
-    const update = applyStep(s.status, step, at);
-    s.status = update.status;
+  async function show(step: Step, seen: Observation): Promise<void> {
+    const update = applyStep(s.status, step, seen.at);
+    // A status counts for a new revision only once something happened after the change: a transition, or a health
+    // check (then it is sent even when phase and message stay the same). A phase carried over unlooked-at does not.
+    const newRevision = update.status.revision !== s.revision && (update.changed || seen.kind === 'watched');
+    s.status = newRevision ? { ...update.status, revision: s.revision } : update.status;
     // Runs recorded before dependencies existed send no extra status signals on replay.
     const dependencyFieldsChanged = withDependencies && dependencies.decorate(s.status);
-    if (!update.changed && !dependencyFieldsChanged) return;
+    if (!update.changed && !newRevision && !dependencyFieldsChanged) return;
     if (update.changed) {
       log.info('phase transition', {
         integration: `${spec.namespace}/${spec.name}`,
@@ -147,7 +160,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     }
     const step = dependencies.annotate(nextStep(s, obs, spec));
     s = step.state;
-    await show(step, obs.at);
+    await show(step, obs);
     if (step.action.kind === 'end') {
       await dependencies.leave();
       await linking;

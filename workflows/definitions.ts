@@ -19,7 +19,11 @@ export interface DeleteRequest {
 export const integrationStatusQuery = defineQuery<IntegrationStatus>('status');
 /** The Integration's current spec (Helm values included: answered over the wire, never written to history). */
 export const integrationSpecQuery = defineQuery<IntegrationSpec>('spec');
-export const updateSpecUpdate = defineUpdate<{ changed: boolean }, [IntegrationSpec]>('updateSpec');
+/** The second argument says who changed the spec, for the revision history. */
+export const updateSpecUpdate = defineUpdate<
+  { changed: boolean; revision?: number },
+  [IntegrationSpec, { by?: string }?]
+>('updateSpec');
 export const pauseUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('pause');
 export const resumeUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('resume');
 export const reinstallUpdate = defineUpdate<{ clusters: string[] }, [ClusterScope]>('reinstall');
@@ -31,7 +35,8 @@ export const refreshTargetsSignal = defineSignal('refreshTargets');
 export const clusterStatusSignal = defineSignal<[ClusterStatus]>('clusterStatus');
 
 // Parent -> cluster lifecycle.
-export const clusterSpecSignal = defineSignal<[IntegrationSpec]>('clusterSpec');
+/** The spec to run, and its revision (absent from senders that predate revisions). */
+export const clusterSpecSignal = defineSignal<[IntegrationSpec, number?]>('clusterSpec');
 export const clusterPauseSignal = defineSignal<[boolean]>('clusterPause');
 export const clusterReinstallSignal = defineSignal('clusterReinstall');
 export const clusterDeleteSignal = defineSignal<[DeleteRequest]>('clusterDelete');

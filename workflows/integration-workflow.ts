@@ -34,6 +34,7 @@ import {
 import { createDependencyHub } from './dependencies/hub.js';
 import { removeClusters } from './dependencies/remove.js';
 import type { DependencyHubMemory } from './dependencies/types.js';
+import { createRolloutDriver, type RolloutMemory } from './rollout/run-rollout.js';
 import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './search-attributes.js';
 
 /** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
@@ -44,7 +45,7 @@ const MAX_HISTORY_EVENTS = 5_000;
 /** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
 const DELETE_WAIT_MS = 15 * 60 * 1000;
 
-export interface IntegrationState extends DependencyHubMemory {
+export interface IntegrationState extends DependencyHubMemory, RolloutMemory {
   clusters: Record<string, ClusterStatus>;
   /** Target name -> the lifecycle workflow watching it. */
   children: Record<string, string>;
@@ -56,6 +57,8 @@ export interface IntegrationState extends DependencyHubMemory {
 export interface IntegrationInput {
   spec: IntegrationSpec;
   state?: IntegrationState;
+  /** Who applied the spec (revision 1's author). */
+  by?: string;
   /** Continue-as-new after this many history events (default 5,000; lifecycles 2,000); tests lower it. */
   historyLimit?: number;
 }
@@ -84,14 +87,26 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     missing: () => st.missing,
     deleting: () => deleteRequest !== undefined,
   });
+  let resolveAt: number | undefined;
+  // Runs recorded before rollouts existed replay the loop they were recorded with (no rollout steps or wake-ups).
+  const withRollouts = patched('ksit-rollouts');
 
   const status = (): IntegrationStatus => {
     const clusters = Object.values(st.clusters).sort((a, b) => a.cluster.localeCompare(b.cluster));
     const { phase, message } = aggregatePhase(clusters, st.missing);
     const { name, namespace, type } = spec;
     const dependents = hub.summary();
-    return { name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt, dependents };
+    const rollout = rollouts.summary();
+    const { paused, createdAt } = st;
+    return { name, namespace, type, phase, message, paused, clusters, createdAt, dependents, rollout };
   };
+  // Revisions and wave-by-wave rollouts of spec changes: workflows/rollout/.
+  const rollouts = createRolloutDriver(st, {
+    spec: () => spec,
+    children: () => st.children,
+    clusters: () => st.clusters,
+  });
+  if (!st.revisions?.length) rollouts.accept(spec, { by: input.by }, 'created');
   const child = (cluster: string) => {
     const id = st.children[cluster];
     if (!id)
@@ -114,17 +129,20 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   });
   setHandler(
     updateSpecUpdate,
-    async (next) => {
+    async (next, meta) => {
       const changed = JSON.stringify(next) !== JSON.stringify(spec);
       if (!changed) return { changed };
       spec = next;
       resolveNow = true;
-      await Promise.all(Object.keys(st.children).map((c) => child(c).signal(clusterSpecSignal, next)));
-      return { changed };
+      // The main loop sends the new revision to the clusters, all at once or wave by wave (spec.rollout).
+      const revision = rollouts.accept(next, meta ?? {}, 'spec changed');
+      if (!withRollouts)
+        await Promise.all(Object.keys(st.children).map((c) => child(c).signal(clusterSpecSignal, next)));
+      return { changed, revision };
     },
     {
-      validator: (next) => {
-        const problems = specUpdateProblems(spec, next);
+      validator: (...[next]: [IntegrationSpec, { by?: string }?]) => {
+        const problems = [...specUpdateProblems(spec, next), ...rollouts.planProblems(next)];
         if (problems.length > 0) throw new Error(`invalid spec: ${problems.join('; ')}`);
       },
     },
@@ -172,22 +190,31 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   for (;;) {
     if (resolveNow) {
       resolveNow = false;
-      await reconcileTargets(st, spec, input.historyLimit, () => hub.targetsResolved());
+      await reconcileTargets(st, spec, input.historyLimit, rollouts.assign, () => hub.targetsResolved());
       // A target applied together with this Integration can take a moment to show in Temporal's visibility, so a
       // missing one is looked for again soon (5 s, doubling), not only at the next 5-minute resolve.
       missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;
     }
+    const rolloutWakeAt = withRollouts ? await rollouts.drive() : undefined;
     publishPhase();
     await hub.flush();
     const nextResolveMs =
       missingChecks > 0
         ? Math.min(RESOLVE_EVERY_MS, MISSING_FIRST_RETRY_MS * 2 ** (missingChecks - 1))
         : RESOLVE_EVERY_MS;
+    resolveAt = withRollouts ? (resolveAt ?? Date.now() + nextResolveMs) : Date.now() + nextResolveMs;
+    const waitMs = Math.max(1, Math.min(resolveAt, rolloutWakeAt ?? Infinity) - Date.now());
     const woke = await condition(
-      () => resolveNow || deleteRequest !== undefined || phaseChanged() || hub.dirty(),
-      nextResolveMs,
+      () =>
+        resolveNow ||
+        deleteRequest !== undefined ||
+        phaseChanged() ||
+        hub.dirty() ||
+        (withRollouts && rollouts.wantsStep()),
+      waitMs,
     );
-    if (!woke) resolveNow = true;
+    if (!woke && (!withRollouts || Date.now() >= resolveAt)) resolveNow = true;
+    if (resolveNow) resolveAt = undefined;
     if (deleteRequest) return remove(deleteRequest);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {

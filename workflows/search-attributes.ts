@@ -9,5 +9,17 @@ export const KsitType = defineSearchAttributeKey('KsitType', 'KEYWORD');
 export const KsitCluster = defineSearchAttributeKey('KsitCluster', 'KEYWORD');
 export const KsitClusters = defineSearchAttributeKey('KsitClusters', 'KEYWORD_LIST');
 export const KsitPhase = defineSearchAttributeKey('KsitPhase', 'KEYWORD');
+/** The Integration's rollout: its state (Progressing, Paused, RolledBack, ...) and the wave it is at. */
+export const KsitRolloutState = defineSearchAttributeKey('KsitRolloutState', 'KEYWORD');
+export const KsitRolloutWave = defineSearchAttributeKey('KsitRolloutWave', 'KEYWORD');
 
-export const KSIT_SEARCH_ATTRIBUTES = [KsitKind, KsitIntegration, KsitType, KsitCluster, KsitClusters, KsitPhase];
+export const KSIT_SEARCH_ATTRIBUTES = [
+  KsitKind,
+  KsitIntegration,
+  KsitType,
+  KsitCluster,
+  KsitClusters,
+  KsitPhase,
+  KsitRolloutState,
+  KsitRolloutWave,
+];

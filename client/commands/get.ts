@@ -60,12 +60,21 @@ const integrations: Listing<IntegrationStatus> = {
         c.components.length === 0 && c.componentCounts
           ? c.componentCounts
           : { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
+      revision: c.revision,
       ...(c.dependencies ? { dependencies: c.dependencies } : {}),
     })),
     ...(status.dependents ? { dependents: status.dependents } : {}),
+    rollout: status.rollout,
   }),
   rows: (items, wide) => [
-    ['NAME', 'TYPE', 'PHASE', 'READY', 'AGE', ...(wide ? ['NAMESPACE', 'CLUSTERS', 'DEPENDS', 'MESSAGE'] : [])],
+    [
+      'NAME',
+      'TYPE',
+      'PHASE',
+      'READY',
+      'AGE',
+      ...(wide ? ['NAMESPACE', 'CLUSTERS', 'DEPENDS', 'ROLLOUT', 'MESSAGE'] : []),
+    ],
     ...items.map((status) => [
       status.name,
       status.type,
@@ -77,6 +86,7 @@ const integrations: Listing<IntegrationStatus> = {
             status.namespace,
             status.clusters.map((c) => c.cluster).join(',') || '<none>',
             dependsColumn(status),
+            rollout(status),
             status.message,
           ]
         : []),
@@ -85,6 +95,11 @@ const integrations: Listing<IntegrationStatus> = {
   key: (status) => `${status.namespace}/${status.name}`,
   gone: (status) => ({ ...status, phase: 'Deleted' as IntegrationStatus['phase'], message: 'deleted', clusters: [] }),
 };
+
+/** `r3 Progressing staging`: the revision being rolled out, the rollout's state and wave. */
+function rollout(status: IntegrationStatus): string {
+  return status.rollout ? `r${status.rollout.revision} ${status.rollout.state} ${status.rollout.wave || '-'}` : '-';
+}
 
 const targets: Listing<TargetStatus> = {
   list: (client) => listTargets(client),

@@ -38,7 +38,16 @@ afterAll(async () => {
 test('registers the search attributes the workflows upsert, once', async () => {
   const first = JSON.parse((await register()).stdout.trim().split('\n').at(-1) ?? '{}') as { added: string[] };
   expect(first.added.sort()).toEqual(
-    ['KsitCluster', 'KsitClusters', 'KsitIntegration', 'KsitKind', 'KsitPhase', 'KsitType'].sort(),
+    [
+      'KsitCluster',
+      'KsitClusters',
+      'KsitIntegration',
+      'KsitKind',
+      'KsitPhase',
+      'KsitType',
+      'KsitRolloutState',
+      'KsitRolloutWave',
+    ].sort(),
   );
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   // Temporal's IndexedValueType: 2 Keyword, 7 KeywordList.

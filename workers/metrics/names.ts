@@ -30,6 +30,11 @@ export const COMPONENTS_TOTAL = 'ksit_components_total';
 export const LAST_CHECK = 'ksit_last_check_timestamp_seconds';
 /** Counter, labels: namespace, integration, cluster. Install attempts that ended because Helm ran out of time. */
 export const HELM_TIMEOUTS = 'ksit_helm_timeouts_total';
+/**
+ * Labels: namespace, integration, state (Progressing, Soaking, WaitingApproval, Paused, RollingBack, Complete,
+ * RolledBack, Aborted), wave. 1 for each Integration's current rollout state, from Temporal visibility every 30 s.
+ */
+export const ROLLOUT_STATE = 'ksit_rollout_state';
 /** Gauge, labels: version, task_queue. Always 1; tells which worker builds are running. */
 export const WORKER_INFO = 'ksit_worker_info';
 /** Counter. Requests (reads, writes, watch starts) the worker sent to Kubernetes API servers (Helm's excluded). */
@@ -50,6 +55,7 @@ export const KSIT_METRIC_NAMES = [
   COMPONENTS_TOTAL,
   LAST_CHECK,
   HELM_TIMEOUTS,
+  ROLLOUT_STATE,
   WORKER_INFO,
   KUBE_REQUESTS,
   HEALTH_WATCHES,

@@ -12,6 +12,7 @@ import {
   INSTALLS_TOTAL,
   INTEGRATION_HEALTHY,
   INTEGRATION_PHASE,
+  ROLLOUT_STATE,
   WORKER_INFO,
   KUBE_REQUESTS,
   HEALTH_WATCHES,
@@ -106,6 +107,12 @@ export function createKsitMetrics(
         this.set({ state: 'fresh' }, w.fresh);
         this.set({ state: 'stale' }, w.stale);
       },
+    }),
+    rolloutState: new Gauge({
+      name: ROLLOUT_STATE,
+      help: "An Integration's rollout state and wave, from Temporal visibility (same on every worker)",
+      labelNames: ['namespace', 'integration', 'state', 'wave'],
+      registers,
     }),
     componentsReady: new Gauge({
       name: COMPONENTS_READY,

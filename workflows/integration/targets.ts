@@ -14,13 +14,19 @@ export interface TargetsState {
   children: Record<string, string>;
   missing: string[];
   paused: boolean;
+  /** Target name -> its labels, from the last resolve (rollout waves select on them). */
+  targetLabels?: Record<string, Record<string, string>>;
 }
+
+/** The revision a new lifecycle starts at, and that revision's spec (workflows/rollout/run-rollout.ts). */
+export type AssignRevision = (cluster: string) => { revision: number; spec: IntegrationSpec };
 
 /** `onResolved` runs once the missing targets are known, before lifecycles start (dependents are told). */
 export async function reconcileTargets(
   st: TargetsState,
   spec: IntegrationSpec,
   historyLimit?: number,
+  assign?: AssignRevision,
   onResolved?: () => void,
 ): Promise<void> {
   let resolved: { targets: TargetSpec[]; missing: string[] };
@@ -35,10 +41,11 @@ export async function reconcileTargets(
   }
   st.missing = resolved.missing;
   onResolved?.();
+  st.targetLabels = Object.fromEntries(resolved.targets.map((t) => [t.name, t.labels]));
   const wanted = new Set(resolved.targets.map((t) => t.name));
   for (const target of resolved.targets) {
     if (st.children[target.name]) continue;
-    await startLifecycle(st, spec, target, historyLimit);
+    await startLifecycle(st, spec, target, historyLimit, assign);
   }
   for (const [cluster, workflowId] of Object.entries(st.children)) {
     if (wanted.has(cluster)) continue;
@@ -53,6 +60,7 @@ async function startLifecycle(
   spec: IntegrationSpec,
   target: TargetSpec,
   historyLimit?: number,
+  assign?: AssignRevision,
 ): Promise<void> {
   const workflowId = workflowIds.cluster(spec.namespace, spec.name, target.name);
   st.children[target.name] = workflowId;
@@ -63,16 +71,27 @@ async function startLifecycle(
     components: [],
     transitions: [],
   };
+  const runs = assign?.(target.name);
   try {
     await startChild(clusterLifecycleWorkflow, {
       workflowId,
-      args: [{ integrationWorkflowId: workflowInfo().workflowId, spec, target, paused: st.paused, historyLimit }],
+      args: [
+        {
+          integrationWorkflowId: workflowInfo().workflowId,
+          spec: runs?.spec ?? spec,
+          ...(runs ? { revision: runs.revision } : {}),
+          target,
+          paused: st.paused,
+          historyLimit,
+        },
+      ],
       // Lifecycles must survive this workflow's continue-as-new; delete stops them explicitly.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   } catch (err) {
     // Already running from an earlier run of this Integration: adopt it and bring it up to date.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    await getExternalWorkflowHandle(workflowId).signal(clusterSpecSignal, spec);
+    const handle = getExternalWorkflowHandle(workflowId);
+    await (runs ? handle.signal(clusterSpecSignal, runs.spec, runs.revision) : handle.signal(clusterSpecSignal, spec));
   }
 }

@@ -50,6 +50,8 @@ export interface LifecycleState extends DependentMemory {
   appliedManifest?: string;
   /** The recovery the `recover` stage performs, and why. */
   recovery?: StuckRecovery & { release: string; why: string };
+  /** The spec revision this lifecycle runs (absent: started before revisions existed). */
+  revision?: number;
   /** Extension point: conditions set from outside (rollouts, dependencies) that hold installs back while unmet. */
   gates?: Gate[];
 }

@@ -20,8 +20,10 @@ export function applyRolloutCommand(
       const waiting = s.phase === 'WaitingApproval' || (s.phase === 'Paused' && s.resumeTo === 'WaitingApproval');
       if (!waiting) return { problem: `${is}: no wave waits for approval` };
       s.approved = [...s.approved, s.waveIndex];
-      if (s.phase === 'WaitingApproval') s.message = `approved by ${by}`;
-      else s.resumeTo = 'Progressing';
+      if (s.phase === 'WaitingApproval') {
+        s.phase = 'Progressing';
+        s.message = `wave approved by ${by}`;
+      } else s.resumeTo = 'Progressing';
       return { state: s };
     }
     case 'pause': {

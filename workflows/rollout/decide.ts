@@ -41,8 +41,9 @@ export function decideRollout(
   const converge = (members: string[], revision: number, max: number): { reason?: string; done: boolean } => {
     const inflight = members.filter((c) => s.sent[c]?.revision === revision && !runningAt(c, revision));
     for (const c of inflight) {
-      if (failedAt(c, revision)) return { reason: `${c} is Failed: ${clusters[c]?.message}`, done: false };
+      // Without a failure policy (no spec.rollout, or a first revision) a failing cluster is the lifecycle's to show.
       if (s.onFailure === 'none') continue;
+      if (failedAt(c, revision)) return { reason: `${c} is Failed: ${clusters[c]?.message}`, done: false };
       const deadline = (s.since[c] ?? now) + s.progressDeadlineMs;
       if (now >= deadline) {
         const seen = clusters[c];
@@ -140,7 +141,7 @@ export function decideRollout(
       case 'Soaking': {
         const wave = plan[s.waveIndex];
         if (!wave) return advance();
-        const failed = wave.clusters.find((c) => failedAt(c, s.revision));
+        const failed = s.onFailure === 'none' ? undefined : wave.clusters.find((c) => failedAt(c, s.revision));
         if (failed) return fail(`${failed} is Failed during the soak: ${clusters[failed]?.message}`);
         const left = wave.clusters.filter((c) => !runningAt(c, s.revision));
         if (left.length > 0) {

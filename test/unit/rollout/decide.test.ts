@@ -1,11 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import { applyRolloutCommand } from '../../../workflows/rollout/commands.js';
-import { decideRollout } from '../../../workflows/rollout/decide.js';
+import { decideRollout as decideOnce } from '../../../workflows/rollout/decide.js';
 import { allAtOnce } from '../../../workflows/rollout/plan-waves.js';
 import { startRollout, stableRevision, type ClusterView, type RolloutState } from '../../../workflows/rollout/state.js';
 import { ALL, MIN, plan, rolloutOf2, settledAt } from './fixtures.js';
 
 type View = Record<string, ClusterView>;
+
+/** Every decision is checked to be settled: deciding again at the same moment sends nothing and changes nothing
+ * (the workflow decides whenever a report arrives, so an unsettled decision would loop). */
+function decideRollout(...args: Parameters<typeof decideOnce>): ReturnType<typeof decideOnce> {
+  const first = decideOnce(...args);
+  const again = decideOnce(first.state, args[1], args[2], args[3]);
+  expect(again.send).toEqual([]);
+  expect(again.state).toEqual(first.state);
+  return first;
+}
 
 /** Reports every cluster that was sent `revision` as `phase` at that revision. */
 function report(view: View, s: RolloutState, clusters: string[], phase: ClusterView['phase'], revision = s.revision) {
@@ -206,6 +216,11 @@ describe('decideRollout: supersede, first revision, commands', () => {
     expect(step.send).toHaveLength(ALL.length);
     expect(step.wakeAt).toBeUndefined();
     expect(decideRollout(step.state, [allAtOnce(ALL)], view, 99 * MIN).state.phase).toBe('Progressing');
+    // A Failed cluster is the lifecycle's to show: nothing is rolled back (there is nothing to go back to).
+    for (const c of ALL) view[c] = { phase: 'Failed', message: 'chart not found', revision: 1 };
+    const failed = decideRollout(step.state, [allAtOnce(ALL)], view, 100 * MIN);
+    expect(failed.state.phase).toBe('Progressing');
+    expect(failed.send).toEqual([]);
   });
 
   it.each([

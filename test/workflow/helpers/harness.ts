@@ -105,7 +105,7 @@ export async function withIntegration(
  * sleeping through the test service ends by cancel or timeout (temporalio/sdk-java#2246). The clock then runs in
  * real time and a test needs half an hour; dropping the stray lock restores skipping.
  */
-async function skipTime(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+export async function skipTime(env: TestWorkflowEnvironment, ms: number): Promise<void> {
   const started = Date.now();
   await env.sleep(ms);
   if (Date.now() - started < Math.min(ms, 2_000)) return;
