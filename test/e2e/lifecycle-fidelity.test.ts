@@ -106,7 +106,8 @@ spec:
 }, 300_000);
 
 test('a CRD that never becomes Established shows Failed with that reason, never Unreachable', async () => {
-  const target = await ksit.target('cluster-2');
+  // A target of its own: the manifest test above registered cluster-2 under the default name already.
+  const target = await ksit.target('cluster-2', undefined, `cluster-2-crd-${ksit.run}`);
   const group = `e2e-${ksit.run}.ksit.io`;
   const crd = (plural: string, kind: string) => ({
     apiVersion: 'apiextensions.k8s.io/v1',
