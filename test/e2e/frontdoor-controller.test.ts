@@ -190,7 +190,9 @@ test('a version bump: observedGeneration moves, Ready False then True; a killed 
       spec: { holderIdentity: string };
     }
   ).spec.holderIdentity;
-  await kubectlOk(['apply', '-f', '-'], argocd('5.51.6'));
+  // Server-side: the round trip above left kubectl's last-applied annotation holding a resourceVersion, which a
+  // client-side apply of a file without one would try to remove.
+  await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], argocd('5.51.6'));
   const generation = before.metadata.generation + 1;
   // The leader dies mid-change; the other replica takes the Lease over and finishes it.
   controllers.find((c) => c.id === leaderId)!.kill();
