@@ -134,7 +134,10 @@ test('kubectl apply -> Running 2/2, Ready, one leader writing', async () => {
     .join('---\n');
   await kubectlOk(['apply', '-f', '-'], targets);
   await kubectlOk(['apply', '-f', '-'], argocd('5.51.5'));
-  expect((await kstatusOf('integration/argocd', ns)).status).toBe('InProgress');
+  // kstatus calls an object without status Current (its known blind spot for brand-new objects); from the
+  // controller's first status write on, it is InProgress until Ready.
+  const first = await until('first status', 'integration/argocd', (cr) => cr.status?.conditions !== undefined, 120_000);
+  if (cond(first.cr, 'Ready')?.status !== 'True') expect(first.kstatus).toBe('InProgress');
 
   const wait = await kubectl(['wait', '--for=condition=Ready', 'integration/argocd', '-n', ns, '--timeout=240s']);
   expect(String(wait.stderr)).toBe('');
@@ -187,7 +190,9 @@ test('a version bump: observedGeneration moves, Ready False then True; a killed 
       spec: { holderIdentity: string };
     }
   ).spec.holderIdentity;
-  await kubectlOk(['apply', '-f', '-'], argocd('5.51.6'));
+  // Server-side: the round trip above left kubectl's last-applied annotation holding a resourceVersion, which a
+  // client-side apply of a file without one would try to remove.
+  await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], argocd('5.51.6'));
   const generation = before.metadata.generation + 1;
   // The leader dies mid-change; the other replica takes the Lease over and finishes it.
   controllers.find((c) => c.id === leaderId)!.kill();
@@ -325,5 +330,5 @@ test('kubectl delete with each deletionPolicy does what it says', async () => {
     const d = await ksit.client.workflow.getHandle(workflowIds.integration(ns, name)).describe();
     expect({ name, status: d.status.name }).toEqual({ name, status: 'COMPLETED' });
   }
-  expect(kstatusSeen.length).toBeGreaterThan(5);
+  expect(kstatusSeen.length).toBeGreaterThan(8);
 }, 400_000);
