@@ -77,12 +77,14 @@ test('apply starts workflows, get -o json reports them, re-applying changes noth
     },
     { timeoutMs: 90_000, intervalMs: 2_000 },
   );
+  // The contract grew lastCheckAt and component readiness per cluster (issue 12); the rest is unchanged.
   expect(entry.clusters).toEqual([
-    {
+    expect.objectContaining({
       name: `${name}-target`,
       phase: 'Failed',
       message: `kyverno is not installed in namespace ${name} and autoInstall is off`,
-    },
+      lastCheckAt: expect.any(String),
+    }),
   ]);
 
   const again = await cli(['apply', '-f', join(dir, 'ok.yaml')]);
