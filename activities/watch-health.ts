@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
-import { claimConflict, type ReleaseOwner } from './helm/release-owner.js';
+import { claimConflict, markClaim, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
 import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
@@ -249,6 +249,7 @@ async function observe(
   if (!input.release) return { kind: 'health', report };
   const release = await readReleaseState(client, input.namespace, input.release.name);
   const claimed = claimConflict(release, input.owner, input.release.name);
+  if (claimed && input.owner) await markClaim(client, release, input.owner, input.release.name, input.namespace);
   const reported = claimed ? { ...report, healthy: false, reason: claimed } : report;
   return { kind: 'health', report: reported, release, drift: releaseDrift(release, input.release)?.message };
 }
