@@ -25,6 +25,10 @@ import type {
   RecoverReleaseInput,
 } from './types.js';
 import { watchHealth, type PairRef, type WatchHealthInput } from './watch-health.js';
+import { credentialKey } from './kube/credentials.js';
+import { SharedResults } from './kube/shared-results.js';
+
+const PREFLIGHT_SHARED_MS = 10_000;
 
 export type * from './types.js';
 
@@ -39,6 +43,9 @@ const HELM_SLOT_WAIT_MS = 3 * 60_000;
  * (clients, Helm runner) and workers share one client cache.
  */
 export function createActivities(deps: ActivityDeps) {
+  // A preflight answer holds for a few seconds: long enough for a ramp of many monitors on one cluster to share
+  // it, short enough that a fixed RBAC or a created namespace is seen at the next look.
+  const preflights = new SharedResults<PreflightResult>(PREFLIGHT_SHARED_MS);
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
   const installPolicy = deps.installPolicy ?? STRICT_INSTALLS;
   const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
@@ -81,7 +88,17 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     async preflightCluster(input: ClusterInput & PreflightInput): Promise<PreflightResult> {
-      return preflight(await clientFor(input), input.cluster, input);
+      const client = await clientFor(input);
+      // Shared per cluster, credentials revision and question (see kube/shared-results.ts).
+      const key = JSON.stringify([
+        credentialKey(input.credentials),
+        client.server,
+        client.kubeconfig.revision,
+        input.namespace,
+        input.kubeVersionRange ?? '',
+        input.install,
+      ]);
+      return preflights.get(key, () => preflight(client, input.cluster, input));
     },
 
     async observeTool(input: ObserveToolInput): Promise<ObserveToolResult> {
@@ -143,7 +160,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     watchHealth(input: WatchHealthInput) {
-      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown, installPolicy));
+      return asPair(input, () =>
+        watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown, deps.watches, installPolicy),
+      );
     },
 
     async probeTarget(target: TargetSpec) {

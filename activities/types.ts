@@ -5,6 +5,7 @@ import type { ReleaseState } from '../shared/lifecycle/drift.js';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport, InstallSpec } from '../shared/types.js';
 import type { HelmRunner } from './helm/helm-runner.js';
 import type { HelmSlots } from './helm/helm-slots.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
 import type { ReleaseOwner } from './helm/release-owner.js';
 import type { InstallPolicy } from './install-policy.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   onPair?: PairListener;
   /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
   workerShutdown?: AbortSignal;
+  /** The worker's watch cache; absent: every check reads the API (KSIT_HEALTH_SOURCE=poll). */
+  watches?: WorkloadWatchCache;
   /** What install sources may be (worker settings); strict by default. */
   installPolicy?: InstallPolicy;
 }

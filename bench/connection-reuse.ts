@@ -8,7 +8,10 @@ import { PooledKubeConfig } from '../activities/kube/pooled-kubeconfig.js';
 import { withTimeout } from '../activities/kube/request-options.js';
 import { clusterNames, ensureEnvironment } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
-import { flag, pool, positional, printTable, writeResults } from './lib/report.js';
+import { exitWithUsageIfAsked, flag, pool, positional, printTable, writeResults } from './lib/report.js';
+
+const USAGE = 'npm run bench:connections -- [calls=400] [--cluster cluster-1]';
+exitWithUsageIfAsked(USAGE);
 
 const calls = Number(positional() ?? 400);
 const cluster = flag('cluster') ?? clusterNames(1)[0]!;

@@ -1,8 +1,12 @@
 // Measures how many Temporal history events a healthy monitor costs, on the real local environment:
 // one argocd-shaped Integration on cluster-1 with a short interval; counts the lifecycle's history events over a
-// steady window and per health check. Run: npm run build && node dist/bench/history-growth.js [seconds] [intervalMs]
+// steady window and per health check. Run: npm run bench:history -- [seconds] [intervalMs]
 import { workflowIds } from '../workflows/definitions.js';
 import { startKsit, testChart } from '../test/e2e/helpers/ksit-worker.js';
+import { exitWithUsageIfAsked } from './lib/report.js';
+
+const USAGE = 'npm run bench:history -- [seconds=60] [intervalMs=2000]';
+exitWithUsageIfAsked(USAGE);
 
 const windowSeconds = Number(process.argv[2] ?? 60);
 const intervalMs = Number(process.argv[3] ?? 2_000);

@@ -20,6 +20,7 @@ import { connect, count, createTargets, readEvents, startIntegrations, startWork
 import { clusterNames, ensureEnvironment, toolEnv } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
 import {
+  exitWithUsageIfAsked,
   flag,
   log,
   parseList,
@@ -30,6 +31,9 @@ import {
   sleep,
   writeResults,
 } from './lib/report.js';
+
+const USAGE = 'npm run bench:fanout -- 1,5,20 [--clusters N] [--chart argo-cd --version 5.51.6] [--hook SECONDS]';
+exitWithUsageIfAsked(USAGE);
 
 const sizes = parseList(positional(), [1, 5, 20]);
 const maxClusters = Number(flag('clusters') ?? Math.max(...sizes));

@@ -2,12 +2,15 @@
 // (127.0.0.1:9229), the Chrome DevTools Protocol starts and stops the V8 sampling profiler. Used to profile the
 // worker of a monitoring run in its steady state. Summarize the output with profile-summary.js.
 //
-//   node dist/bench/profile-running.js <pid> <seconds> <out.cpuprofile>
+//   deploy/local/with-node.sh dist/bench/profile-running.js <pid> <seconds> <out.cpuprofile>
 import { writeFileSync } from 'node:fs';
-import { sleep } from './lib/report.js';
+import { exitWithUsage, exitWithUsageIfAsked, sleep } from './lib/report.js';
+
+const USAGE = 'deploy/local/with-node.sh dist/bench/profile-running.js PID SECONDS OUT.cpuprofile';
+exitWithUsageIfAsked(USAGE);
 
 const [pidArg, secondsArg, out] = process.argv.slice(2);
-if (!pidArg || !secondsArg || !out) throw new Error('usage: profile-running.js <pid> <seconds> <out.cpuprofile>');
+if (!pidArg || !secondsArg || !out) exitWithUsage('profile-running needs a pid, a number of seconds and a file', USAGE);
 process.kill(Number(pidArg), 'SIGUSR1');
 let target: { webSocketDebuggerUrl: string } | undefined;
 for (let i = 0; i < 50 && !target; i++) {

@@ -2,9 +2,12 @@
 // main thread spent its time, by package / Node module and by function (self time), and the inclusive time of a
 // few call paths worth knowing about (TLS handshakes, JSON, the Temporal bridge).
 //
-//   node dist/bench/profile-summary.js bench/results/profiles/CPU.<...>.cpuprofile [--top 25]
+//   npm run bench:profile-summary -- bench/results/profiles/CPU.<...>.cpuprofile [--top 25]
 import { readFileSync } from 'node:fs';
-import { flag, positional, printTable } from './lib/report.js';
+import { exitWithUsage, exitWithUsageIfAsked, flag, positional, printTable } from './lib/report.js';
+
+const USAGE = 'npm run bench:profile-summary -- FILE.cpuprofile [--top 25]';
+exitWithUsageIfAsked(USAGE);
 
 interface Node {
   id: number;
@@ -20,7 +23,7 @@ interface Profile {
 }
 
 const file = positional();
-if (!file) throw new Error('usage: profile-summary.js <file.cpuprofile> [--top N]');
+if (!file) exitWithUsage('which profile? (bench/results/profiles/*.cpuprofile)', USAGE);
 const top = Number(flag('top') ?? 25);
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 

@@ -11,6 +11,8 @@ export interface ComponentRef {
   kind: ComponentKind;
   name: string;
   optional?: boolean;
+  /** Checked only when it exists (an ingress gateway some installs have): absent is fine, present must be ready. */
+  whenPresent?: boolean;
 }
 
 export interface LabelSelectorRequirement {
@@ -37,6 +39,8 @@ export interface TargetSpec {
   clusterName: string;
   labels: Record<string, string>;
   credentials: CredentialRef;
+  /** Set when an IntegrationTarget object on the control cluster owns this target. */
+  managedBy?: KubernetesOwner;
 }
 
 /** A chart source: `repository` is an http(s):// repo URL or an oci:// registry; absent means `chart` is a path. */
@@ -94,8 +98,26 @@ export interface IntegrationSpec {
   remediation: RemediationPolicy;
   /** Supported Kubernetes server versions, as a semver range on `major.minor` (e.g. ">=1.26"). */
   kubeVersionRange?: string;
+  /** Set when a Kubernetes object owns this Integration (the controller's): the CLI then refuses to change it. */
+  managedBy?: KubernetesOwner;
   /** How a change reaches the clusters, wave by wave; absent: every cluster at once. */
   rollout?: RolloutSpec;
+  /** Integrations that must be Running (freshly) on a cluster before this one installs or watches there. */
+  dependsOn?: DependencyRef[];
+}
+
+/** One entry of spec.dependsOn, namespace filled in. */
+export interface DependencyRef {
+  name: string;
+  namespace: string;
+}
+
+/** The Kubernetes object (Integration or IntegrationTarget on the control cluster) that owns a workflow. */
+export interface KubernetesOwner {
+  kind: 'Integration' | 'IntegrationTarget';
+  uid: string;
+  /** metadata.generation of the object when this spec was sent. */
+  generation: number;
 }
 
 /** At most this many clusters of a wave change at once: a count, or a percentage of the wave (rounded up). */
@@ -157,6 +179,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** Ready and total components when `components` is not at hand (a listing read from the memo). */
+  componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
   revision?: number;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_HELM_PROCESSES } from '../activities/helm/helm-slots.js';
+import { StartupError } from '../shared/entry-point.js';
 import { securitySettingsShape } from './security-settings.js';
 
 // Worker configuration comes from the environment only, validated at start so a typo fails fast and says where.
@@ -33,6 +34,17 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1, 'must be 1 or more')
     .default(DEFAULT_HELM_PROCESSES),
+  /**
+   * Workflows kept in memory between their tasks (the SDK's sticky cache). A monitor's workflows wake only when
+   * something changes, so an evicted one costs a replay of its short history then; unset: the SDK's default,
+   * which grows with the heap limit (about 2,000 on a machine with 4 GiB of heap). See BENCHMARKS.md, memory.
+   */
+  KSIT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * `watch` (default): one watch-based cache per cluster feeds every health watch, so changes are seen at once and
+   * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).
+   */
+  KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce
@@ -57,7 +69,28 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid worker environment: ${problems}`);
+    throw new StartupError(`invalid worker environment: ${problems}`, 2);
   }
   return parsed.data;
+}
+
+/** `ksit worker --help`: every setting with its default, from the schema itself (README says what each does). */
+export function workerHelp(): string {
+  const lines = Object.entries(schema.shape).map(([name, field]) => {
+    const fallback = field.safeParse(undefined);
+    const value = fallback.success ? fallback.data : undefined;
+    const shown = value === undefined || String(value) === '' ? 'unset' : `default ${String(value)}`;
+    return `  ${name.padEnd(36)} ${shown}`;
+  });
+  // The codec key is read by the codec module, not this schema (only its file's path is here).
+  if (!('KSIT_CODEC_KEY' in schema.shape))
+    lines.push(`  ${'KSIT_CODEC_KEY'.padEnd(36)} unset (payload encryption off)`);
+  return [
+    'usage: ksit worker   (from a clone: npm run worker)',
+    '',
+    'Polls the task queue and runs the workflows and activities (installs, health checks); serves /healthz,',
+    '/readyz and /metrics. Every setting is an environment variable (README.md, "Worker configuration"):',
+    ...lines,
+    '',
+  ].join('\n');
 }

@@ -124,17 +124,35 @@ async function isNamespaced(client: ClusterClient, obj: KubernetesObject): Promi
 
 async function waitEstablished(client: ClusterClient, cluster: string, name: string): Promise<void> {
   const deadline = Date.now() + ESTABLISHED_TIMEOUT_MS;
+  let why = 'no Established condition yet';
   while (Date.now() < deadline) {
     try {
       const crd = await client.crds.readCustomResourceDefinition({ name });
-      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+      const conditions = crd.status?.conditions ?? [];
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
+      const refused = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False');
+      if (refused) {
+        // A name clash with another CRD (kind, plural, short name): it stays so until someone changes either CRD.
+        throw crdNotEstablished(name, cluster, `NamesAccepted=False (${refused.reason}): ${refused.message ?? ''}`);
+      }
+      const pending = conditions.find((c) => c.status !== 'True');
+      if (pending) why = `${pending.type}=${pending.status} (${pending.reason ?? ''}): ${pending.message ?? ''}`;
     } catch (err) {
+      if (err instanceof ApplicationFailure) throw err;
       if (httpStatus(err) !== 404) throw classifyKubeError(err, cluster, `reading CRD ${name}`);
     }
     await sleep(500);
   }
-  throw ApplicationFailure.retryable(
-    `CRD ${name} on ${cluster} not Established after ${ESTABLISHED_TIMEOUT_MS / 1000}s`,
+  throw crdNotEstablished(name, cluster, `not after ${ESTABLISHED_TIMEOUT_MS / 1000}s; ${why}`);
+}
+
+/**
+ * Not retried inside the activity: the lifecycle shows it as Failed with this reason and tries again after an
+ * interval (another attempt of the activity would only wait the same two minutes unseen).
+ */
+function crdNotEstablished(name: string, cluster: string, why: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `CRD ${name} on ${cluster} is not Established: ${why}`.trim(),
     FailureType.CrdNotEstablished,
   );
 }

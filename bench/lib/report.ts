@@ -107,3 +107,20 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: num
   );
   return out;
 }
+
+/**
+ * `--help` / `-h`: prints the usage and exits before a benchmark starts anything (the docs test runs every
+ * documented command that way). Call it first thing after the imports.
+ */
+export function exitWithUsageIfAsked(usage: string): void {
+  const args = process.argv.slice(2);
+  if (!args.includes('--help') && !args.includes('-h')) return;
+  process.stdout.write(`usage: ${usage}\n`);
+  process.exit(0);
+}
+
+/** A missing or bad argument: the usage on stderr and exit 2, not a stack trace. */
+export function exitWithUsage(problem: string, usage: string): never {
+  process.stderr.write(`${problem}\nusage: ${usage}\n`);
+  process.exit(2);
+}

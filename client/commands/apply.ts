@@ -1,16 +1,15 @@
 // `ksit apply -f FILE...`: validates every document first (nothing starts if any is bad), then starts or updates
 // one workflow per IntegrationTarget and Integration. Re-applying an unchanged file changes nothing.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
-import { updateSpecUpdate, updateTargetUpdate } from '../../workflows/definitions.js';
-import { KsitIntegration, KsitKind, KsitType, KsitCluster } from '../../workflows/search-attributes.js';
 import { formatDuration } from '../../shared/spec/index.js';
 import { timeoutFlag } from '../deadlines.js';
 import { EXIT, KsitError } from '../errors.js';
 import { KINDS } from '../kinds.js';
 import { refreshIntegrations } from '../status-list.js';
-import { connectTemporal, taskQueue } from '../temporal.js';
+import { refuseIfOwned } from '../kubernetes-owner.js';
+import { connectTemporal } from '../temporal.js';
+import { applyIntegration as applyIntegrationWorkflow, applyTarget as applyTargetWorkflow } from '../workflow-apply.js';
 import type { Command } from './command.js';
 import { waitUntilRunning } from '../wait-running.js';
 import { loadValidFiles } from './spec-files.js';
@@ -61,68 +60,14 @@ function printLine(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-type StartOptions = Parameters<Client['workflow']['start']>[1];
-
-/**
- * Starts the object's workflow, or, when it already runs, sends it the spec as an update (which its validator
- * may reject). Says what happened the way kubectl does: created, configured or unchanged.
- */
-async function startOrUpdate<A>(
-  client: Client,
-  name: string,
-  workflowType: string,
-  options: StartOptions & { workflowId: string },
-  update: UpdateDefinition<{ changed: boolean }, [A]>,
-  spec: A,
-): Promise<string> {
-  try {
-    await client.workflow.start(workflowType, { ...options, taskQueue: taskQueue() });
-    return `${name} created`;
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { changed } = await client.workflow.getHandle(options.workflowId).executeUpdate(update, { args: [spec] });
-    return `${name} ${changed ? 'configured' : 'unchanged'}`;
-  }
-}
-
 function applyTarget(client: Client, target: TargetSpec): Promise<string> {
-  const options = {
-    taskQueue: taskQueue(),
-    workflowId: KINDS.target.workflowId(target.namespace, target.name),
-    args: [{ target }],
-    memo: { target },
-    typedSearchAttributes: [
-      { key: KsitKind, value: KINDS.target.searchKind },
-      { key: KsitCluster, value: target.clusterName },
-    ],
-  };
-  return startOrUpdate(
-    client,
-    `${KINDS.target.printed}/${target.name}`,
-    'targetWorkflow',
-    options,
-    updateTargetUpdate,
-    target,
-  );
+  return applyTargetWorkflow(client, target, (handle) =>
+    refuseIfOwned(handle, 'target', 'apply', target.namespace, target.name),
+  ).then((outcome) => `${KINDS.target.printed}/${target.name} ${outcome}`);
 }
 
 function applyIntegration(client: Client, spec: IntegrationSpec): Promise<string> {
-  const options = {
-    taskQueue: taskQueue(),
-    workflowId: KINDS.integration.workflowId(spec.namespace, spec.name),
-    args: [{ spec }],
-    typedSearchAttributes: [
-      { key: KsitKind, value: KINDS.integration.searchKind },
-      { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
-      { key: KsitType, value: spec.type },
-    ],
-  };
-  return startOrUpdate(
-    client,
-    `${KINDS.integration.printed}/${spec.name}`,
-    'integrationWorkflow',
-    options,
-    updateSpecUpdate,
-    spec,
-  );
+  return applyIntegrationWorkflow(client, spec, (handle) =>
+    refuseIfOwned(handle, 'integration', 'apply', spec.namespace, spec.name),
+  ).then((outcome) => `${KINDS.integration.printed}/${spec.name} ${outcome}`);
 }

@@ -6,13 +6,19 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { pauseUpdate, reinstallUpdate, resumeUpdate, type ClusterScope } from '../../workflows/definitions.js';
 import { KsitError, UsageError } from '../errors.js';
 import { parseKind } from '../kinds.js';
+import { refuseIfOwned } from '../kubernetes-owner.js';
 import { DEFAULT_NAMESPACE, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
 type ClusterUpdate = UpdateDefinition<{ clusters: string[] }, [ClusterScope]>;
 
-function clusterAction(verb: string, update: ClusterUpdate, summary: string, done: string): Command {
+function clusterAction(
+  verb: 'pause' | 'resume' | 'reinstall',
+  update: ClusterUpdate,
+  summary: string,
+  done: string,
+): Command {
   const usage = `ksit ${verb} integration NAME [--cluster CLUSTER] [-n NAMESPACE]`;
   return {
     summary,
@@ -30,6 +36,7 @@ function clusterAction(verb: string, update: ClusterUpdate, summary: string, don
       const namespace = values.namespace ?? DEFAULT_NAMESPACE;
       const client = await connectTemporal();
       const handle = await runningHandle(client, 'integration', namespace, name);
+      await refuseIfOwned(handle, 'integration', verb, namespace, name);
       const scope: ClusterScope = values.cluster ? { cluster: values.cluster } : {};
       let clusters: string[];
       try {

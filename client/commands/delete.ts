@@ -6,6 +6,7 @@ import { deleteSignal, deleteTargetSignal } from '../../workflows/definitions.js
 import { timeoutFlag, withDeadline } from '../deadlines.js';
 import { EXIT, KsitError, UsageError } from '../errors.js';
 import { KINDS, parseKind } from '../kinds.js';
+import { refuseIfOwned } from '../kubernetes-owner.js';
 import { DEFAULT_NAMESPACE, refreshIntegrations, runningHandle } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
@@ -53,6 +54,7 @@ async function deleteIntegration(
   timeoutMs: number,
 ): Promise<number> {
   const handle = await runningHandle(client, 'integration', namespace, name);
+  await refuseIfOwned(handle, 'integration', uninstall ? 'delete-uninstall' : 'delete', namespace, name);
   await handle.signal(deleteSignal, { uninstall });
   process.stderr.write(`deleting integration/${name}${uninstall ? ', uninstalling from its clusters' : ''}...\n`);
   const final = (await resultWithin(handle.result(), timeoutMs, `deleting ${namespace}/${name}`)) as IntegrationStatus;
@@ -63,6 +65,7 @@ async function deleteIntegration(
 
 async function deleteTarget(client: Client, namespace: string, name: string, timeoutMs: number): Promise<number> {
   const handle = await runningHandle(client, 'target', namespace, name);
+  await refuseIfOwned(handle, 'target', 'delete', namespace, name);
   await handle.signal(deleteTargetSignal);
   (await resultWithin(handle.result(), timeoutMs, `deleting target ${namespace}/${name}`)) as TargetStatus;
   // Integrations drop a cluster when they next resolve their targets; tell them to do it now.

@@ -53,6 +53,14 @@ export const INTEGRATION_SPEC_RULES: Record<string, CelRule[]> = {
       reason: 'FieldValueForbidden',
     },
   ],
+  'rollout.waves[]': [
+    {
+      rule: 'has(self.clusters) != has(self.selector)',
+      message: 'say which clusters: give clusters (target names) or selector (matchLabels, matchExpressions), not both',
+      fieldPath: '.clusters',
+      reason: 'FieldValueInvalid',
+    },
+  ],
   autoInstall: [
     {
       rule: "(has(self.enabled) && !self.enabled) || !(has(self.method) && self.method == 'helm' && has(self.manifestConfig))",

@@ -167,3 +167,37 @@ export function admissionPolicy(): object[] {
     },
   ];
 }
+
+/**
+ * ClusterRoles for people, aggregated into Kubernetes' own view/edit/admin roles: whoever may edit a namespace may
+ * edit its Integrations and targets there, and no more. Bind ksit-view or ksit-edit per namespace (RoleBinding)
+ * for finer grants. Status is the controller's to write: users get it read-only.
+ */
+export function userRoles(): object[] {
+  const resources = [INTEGRATION_NAMES.plural, TARGET_NAMES.plural];
+  const role = (name: string, aggregateTo: string[], rules: object[]) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: {
+      name,
+      labels: {
+        'app.kubernetes.io/part-of': 'ksit',
+        ...Object.fromEntries(aggregateTo.map((r) => [`rbac.authorization.k8s.io/aggregate-to-${r}`, 'true'])),
+      },
+    },
+    rules,
+  });
+  const read = {
+    apiGroups: [GROUP],
+    resources: [...resources, ...resources.map((r) => `${r}/status`)],
+    verbs: ['get', 'list', 'watch'],
+  };
+  return [
+    role('ksit-view', ['view', 'edit', 'admin'], [read]),
+    role(
+      'ksit-edit',
+      ['edit', 'admin'],
+      [read, { apiGroups: [GROUP], resources, verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'] }],
+    ),
+  ];
+}

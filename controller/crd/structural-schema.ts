@@ -44,7 +44,8 @@ const VALUE_KEYS = [
 ] as const;
 
 /** Go/CEL duration syntax as ksit's parseDuration reads it: "30s", "1m30s", "500ms", "1.5h". */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$';
+// `[.]`, not `\.`: the same text goes into a CEL string literal, where `\.` is no valid escape.
+export const DURATION_PATTERN = '^([0-9]+([.][0-9]+)?(ms|h|m|s))+$';
 
 export class SchemaConversionError extends Error {}
 

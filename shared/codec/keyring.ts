@@ -6,6 +6,7 @@
 //   id1:BASE64,id2:BASE64       a ring; entries may also be separated by newlines
 // Each BASE64 is exactly 32 bytes (`openssl rand -base64 32`). Messages name the entry, never its key.
 import { readFileSync } from 'node:fs';
+import { StartupError } from '../entry-point.js';
 
 export interface CodecKey {
   id: string;
@@ -20,8 +21,13 @@ const KEY_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export class CodecKeyError extends Error {
+/** Bad or missing key material: the user's to fix, so a program that meets it at start says so in one line. */
+export class CodecKeyError extends StartupError {
   override name = 'CodecKeyError';
+
+  constructor(message: string) {
+    super(message, 2);
+  }
 }
 
 /** Parses key material; `source` names where it came from in error messages (an env var or a file path). */

@@ -2,6 +2,7 @@
 // field and line. Never throws for bad input: callers refuse to act when `problems` is not empty.
 import { dirname, resolve } from 'node:path';
 import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { dependencyCycleProblems } from '../dependencies/spec-problems.js';
 import type { IntegrationSpec, TargetSpec } from '../types.js';
 import { validateDocument, type ValidDocument } from './documents.js';
 import { resolveLocalPaths } from './local-paths.js';
@@ -170,6 +171,10 @@ function collect(documents: LoadedDocument[], problems: SpecProblem[]): SpecSet 
     integrations: kept.flatMap((doc) => (doc.kind === 'Integration' ? [doc.spec] : [])),
     targets: kept.flatMap((doc) => (doc.kind === 'IntegrationTarget' ? [doc.spec] : [])),
     documents: kept,
-    problems: [...problems, ...duplicateProblems],
+    problems: [
+      ...problems,
+      ...duplicateProblems,
+      ...dependencyCycleProblems(kept.flatMap((doc) => (doc.kind === 'Integration' ? [doc] : []))),
+    ],
   };
 }

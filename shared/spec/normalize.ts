@@ -3,6 +3,7 @@
 import { TOOLS } from '../tools/registry.js';
 import type { CredentialRef, IntegrationSpec, LabelSelector, TargetSpec } from '../types.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
+import { toDependencyRefs } from './depends-on.js';
 import { toRolloutSpec } from './rollout.js';
 import type { IntegrationDocument, TargetDocument } from './schema.js';
 
@@ -64,6 +65,9 @@ export function toIntegrationSpec(doc: IntegrationDocument): IntegrationSpec {
       : {},
     ...(kubeVersionRange ? { kubeVersionRange } : {}),
     ...(spec.rollout ? { rollout: toRolloutSpec(spec.rollout) } : {}),
+    ...(spec.dependsOn?.length
+      ? { dependsOn: toDependencyRefs(spec.dependsOn, metadata.namespace ?? DEFAULTS.namespace) }
+      : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
 import { labelSelector } from './label-selector.js';
+import { dependsOnSchema } from './depends-on.js';
 import { rolloutSchema } from './rollout.js';
 
 export const API_VERSION = 'ksit.io/v1alpha1';
@@ -211,6 +212,7 @@ const integrationSpec = strictObject({
   autoInstall: autoInstall.optional(),
   config: config.optional(),
   rollout: rolloutSchema.optional(),
+  dependsOn: dependsOnSchema.optional(),
   // The Kubernetes front door's switches (Flux conventions): pause the Integration; what deleting it does.
   suspend: z.boolean().optional(),
   deletionPolicy: z.enum(['Orphan', 'Uninstall']).optional(),

@@ -26,6 +26,10 @@ import {
 import { type IntegrationHandle, startKsit } from '../e2e/helpers/ksit-worker.js';
 import { startWorkerProcess } from '../e2e/helpers/worker-process.js';
 import { unfinishedLifecycles } from './helpers/pending-work.js';
+import { exitWithUsageIfAsked } from '../../bench/lib/report.js';
+
+const USAGE = 'npm run soak   (settings are KSIT_SOAK_* environment variables, see test/faults/soak.ts)';
+exitWithUsageIfAsked(USAGE);
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CLUSTERS = (process.env.KSIT_SOAK_CLUSTERS ?? 'soak-1,soak-2,soak-3').split(',');

@@ -6,6 +6,7 @@ import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Wo
 import { createActivities } from '../../../activities/index.js';
 import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
+import { WorkloadWatchCache } from '../../../activities/kube/watch-cache.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
 import { STRICT_CREDENTIALS, type CredentialPolicy } from '../../../activities/kube/credential-policy.js';
 import type { InstallPolicy } from '../../../activities/install-policy.js';
@@ -67,6 +68,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     // installed by another test file in this jest worker
   }
   let control: ReturnType<typeof controlClusterCore> | undefined;
+  const watches = new WorkloadWatchCache();
   const { dataConverter } = codecFromEnv(options.codecEnv);
   const client = new Client({
     connection: await Connection.connect({ address: env.temporalAddress }),
@@ -96,6 +98,8 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
             helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
             installPolicy: options.installPolicy ?? localInstalls(env),
             temporal: client,
+            // As the worker process does by default (KSIT_HEALTH_SOURCE=watch).
+            watches,
           }),
           maxHeartbeatThrottleInterval: '2s',
         });
@@ -171,6 +175,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
           .catch(() => undefined);
       worker?.shutdown();
       await running;
+      watches.close();
       await client.connection.close();
     },
   };

@@ -42,7 +42,8 @@ const podSpecs = (objects: K8sObject[]) =>
 
 function expectHardened(objects: K8sObject[]) {
   const pods = podSpecs(objects);
-  expect(pods.map((p) => p.o.kind).sort()).toEqual(['Deployment', 'Job']);
+  // The worker, the controller (the Kubernetes front door) and the search-attribute setup job.
+  expect(pods.map((p) => p.o.kind).sort()).toEqual(['Deployment', 'Deployment', 'Job']);
   for (const { o, pod } of pods) {
     const where = `${o.kind}/${o.metadata.name}`;
     expect({ where, ...pod.securityContext }).toMatchObject({
@@ -101,13 +102,23 @@ describe('helm chart deploy/helm/ksit', () => {
         'RoleBinding',
         'Service',
         'ServiceAccount',
+        // The controller: its Deployment, ServiceAccount, ClusterRole (+binding) and Lease Role (+binding); the
+        // user roles ksit-view and ksit-edit; the admission policy that keeps credentials in their namespace.
+        'Deployment',
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Role',
+        'RoleBinding',
+        'ClusterRole',
+        'ClusterRole',
         'ValidatingAdmissionPolicy',
         'ValidatingAdmissionPolicyBinding',
       ].sort(),
     );
     expectHardened(objects);
 
-    const deploy = find(objects, 'Deployment');
+    const deploy = find(objects, 'Deployment', 'ksit');
     expect(deploy.spec.replicas).toBe(2);
     expect(deploy.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     const worker = deploy.spec.template.spec.containers[0];
@@ -149,10 +160,10 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(np.spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
 
     // RBAC in the control cluster: GET Secrets in the release namespace, nothing else.
-    const role = find(objects, 'Role');
+    const role = find(objects, 'Role', 'ksit-kubeconfig-reader');
     expect(role.metadata.namespace).toBe('ksit-system');
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
-    const binding = find(objects, 'RoleBinding');
+    const binding = find(objects, 'RoleBinding', 'ksit-kubeconfig-reader');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ksit', namespace: 'ksit-system' }]);
 
     // The setup Job registers search attributes as a hook and never talks to the Kubernetes API.
@@ -167,7 +178,7 @@ describe('helm chart deploy/helm/ksit', () => {
   it('production values: 3 replicas, mTLS + API key + codec key from Secrets, monitoring, narrowed egress', () => {
     const objects = render(CHART, production);
     expectHardened(objects);
-    const deploy = find(objects, 'Deployment');
+    const deploy = find(objects, 'Deployment', 'ksit');
     const reserved = env(deploy.spec.template.spec.containers[0]).KSIT_RESERVED_SECRETS?.value.split(',');
     expect(reserved?.length).toBe(3);
     expect(deploy.spec.replicas).toBe(3);
@@ -205,7 +216,7 @@ describe('helm chart deploy/helm/ksit', () => {
     expect(jobEnv.KSIT_CODEC_KEY_FILE).toBeUndefined();
 
     // Kubeconfig Secrets: one Role per namespace, limited to the named Secrets.
-    const roles = objects.filter((o) => o.kind === 'Role');
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'ksit-kubeconfig-reader');
     expect(roles.map((r) => r.metadata.namespace)).toEqual(['ksit-system', 'team-a']);
     for (const r of roles) {
       expect(r.rules).toEqual([
@@ -257,7 +268,7 @@ describe('helm chart deploy/helm/ksit', () => {
       networkPolicy: { enabled: false },
       searchAttributes: { register: false },
     });
-    const e = env(find(objects, 'Deployment').spec.template.spec.containers[0]);
+    const e = env(find(objects, 'Deployment', 'ksit').spec.template.spec.containers[0]);
     expect(e.TEMPORAL_TLS.value).toBe('true');
     expect(e.TEMPORAL_TLS_CLIENT_CERT_PATH).toBeUndefined();
     expect(find(objects, 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 1 });
