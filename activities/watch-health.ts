@@ -5,7 +5,7 @@ import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '..
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
 import { HealthEvents } from './health/health-events.js';
-import { claimConflict, type ReleaseOwner } from './helm/release-owner.js';
+import { claimConflict, markClaim, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
 import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
@@ -324,5 +324,8 @@ async function observe(
   };
   if (lastRelease) return { kind: 'health', ...lastRelease, report: withClaim(lastRelease.release) };
   const release = await readReleaseState(client, input.namespace, wanted.name);
+  // The other side of a conflict learns of it from this mark (release-owner.ts).
+  if (input.owner && claimConflict(release, input.owner, wanted.name))
+    await markClaim(client, release, input.owner, wanted.name, input.namespace);
   return { kind: 'health', report: withClaim(release), release, drift: releaseDrift(release, wanted)?.message };
 }

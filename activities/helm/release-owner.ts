@@ -106,13 +106,24 @@ export async function markClaim(
     .catch(() => undefined);
 }
 
-/** The owner's view of a release others claim: a reason its health check reports, or undefined. */
+/**
+ * A health check's view of a release claimed twice, or undefined: to a non-owner, the release is another's (a
+ * hand-installed one, or another Integration's); to the owner, others claim it too.
+ */
 export function claimConflict(
   state: ReleaseState,
   owner: ReleaseOwner | undefined,
   release: string,
 ): string | undefined {
-  if (!owner || !state.claimedBy?.length || state.labels?.[OWNER_LABEL] !== ownerId(owner)) return undefined;
+  if (!owner || !state.exists) return undefined;
+  const labels = state.labels ?? {};
+  if (labels[OWNER_LABEL] !== ownerId(owner)) {
+    return (
+      `release conflict: Helm release ${release} belongs to ${ownerWords(labels)}, not to Integration ` +
+      `${owner.namespace}/${owner.name}; ksit will not install over it`
+    );
+  }
+  if (!state.claimedBy?.length) return undefined;
   return (
     `release conflict: Integration ${state.claimedBy.join(', ')} also claims Helm release ${release} (its ` +
     'install is refused); give one of them another releaseName or namespace'

@@ -253,12 +253,19 @@ test('two Integrations claiming one release: a conflict on both, and the release
   );
   await until(first, 'Running', (r) => r.phase === 'Running', 180_000);
   await applyFile(second, integration(second, `${first}-t`, 'istiod', helmInstall, ns));
-  const refused = await until(second, 'Failed: release conflict', (r) => r.phase === 'Failed');
+  const refused = await until(second, 'a release conflict', (r) =>
+    /release conflict/.test(r.clusters[0]?.message ?? ''),
+  );
   expect(refused.clusters[0]?.message).toContain(`belongs to ksit Integration ksit-system/${first}`);
+  expect(refused.phase).not.toBe('Running');
   const owner = await until(first, 'the owner reports the conflict', (r) =>
     (r.clusters[0]?.message ?? '').includes(`release conflict: Integration ksit-system/${second} also claims`),
   );
   expect(['Degraded', 'Progressing']).toContain(owner.phase);
+  const other = await until(second, 'the other reports it too', (r) =>
+    /release conflict/.test(r.clusters[0]?.message ?? ''),
+  );
+  expect(other.phase).not.toBe('Running');
 }, 300_000);
 
 test('delete removes only what a manifest install created, though the source changed since', async () => {

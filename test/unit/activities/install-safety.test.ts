@@ -169,7 +169,9 @@ describe('claimConflict', () => {
   it('tells the owner who else claims its release, and nobody else', () => {
     const state = { exists: true, labels: { [OWNER_LABEL]: ownerId(mine) }, claimedBy: ['team-b/argocd'] };
     expect(claimConflict(state, mine, 'argocd')).toContain('release conflict: Integration team-b/argocd also claims');
-    expect(claimConflict(state, { namespace: 'team-b', name: 'argocd' }, 'argocd')).toBeUndefined();
+    expect(claimConflict(state, { namespace: 'team-b', name: 'argocd' }, 'argocd')).toContain(
+      'release conflict: Helm release argocd belongs to ksit Integration',
+    );
     expect(claimConflict({ ...state, claimedBy: [] }, mine, 'argocd')).toBeUndefined();
   });
 });
