@@ -66,6 +66,7 @@ COPY --from=build /src/dist/workflows ./dist/workflows
 COPY --from=build /src/dist/activities ./dist/activities
 COPY --from=build /src/dist/workers ./dist/workers
 COPY --from=build /src/dist/client ./dist/client
+COPY --from=build /src/dist/controller ./dist/controller
 COPY --from=build /src/dist/workflow-bundle.js ./dist/workflow-bundle.js
 COPY --from=helm /out/helm /usr/local/bin/helm
 # Everything writable lives under /tmp: Helm's cache/config/data, kubeconfig scratch files, HOME.

@@ -7,7 +7,9 @@ import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
 import { readReleaseState } from './helm/release-state.js';
 import { rollbackRelease } from './helm/rollback-release.js';
+import type { ReleaseOwner } from './helm/release-owner.js';
 import { uninstallRelease } from './helm/uninstall-release.js';
+import { refuseInstall, STRICT_INSTALLS } from './install-policy.js';
 import { applyManifest } from './manifest/apply-manifest.js';
 import { deleteManifest } from './manifest/delete-manifest.js';
 import { preflight, type PreflightInput, type PreflightResult } from './preflight.js';
@@ -23,6 +25,10 @@ import type {
   RecoverReleaseInput,
 } from './types.js';
 import { watchHealth, type PairRef, type WatchHealthInput } from './watch-health.js';
+import { credentialKey } from './kube/credentials.js';
+import { SharedResults } from './kube/shared-results.js';
+
+const PREFLIGHT_SHARED_MS = 10_000;
 
 export type * from './types.js';
 
@@ -37,7 +43,11 @@ const HELM_SLOT_WAIT_MS = 3 * 60_000;
  * (clients, Helm runner) and workers share one client cache.
  */
 export function createActivities(deps: ActivityDeps) {
+  // A preflight answer holds for a few seconds: long enough for a ramp of many monitors on one cluster to share
+  // it, short enough that a fixed RBAC or a created namespace is seen at the next look.
+  const preflights = new SharedResults<PreflightResult>(PREFLIGHT_SHARED_MS);
   const clientFor = (input: ClusterInput) => deps.clients.get(input.credentials);
+  const installPolicy = deps.installPolicy ?? STRICT_INSTALLS;
   const helmSlots = deps.helmSlots ?? new HelmSlots(DEFAULT_HELM_PROCESSES);
 
   /**
@@ -78,7 +88,17 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     async preflightCluster(input: ClusterInput & PreflightInput): Promise<PreflightResult> {
-      return preflight(await clientFor(input), input.cluster, input);
+      const client = await clientFor(input);
+      // Shared per cluster, credentials revision and question (see kube/shared-results.ts).
+      const key = JSON.stringify([
+        credentialKey(input.credentials),
+        client.server,
+        client.kubeconfig.revision,
+        input.namespace,
+        input.kubeVersionRange ?? '',
+        input.install,
+      ]);
+      return preflights.get(key, () => preflight(client, input.cluster, input));
     },
 
     async observeTool(input: ObserveToolInput): Promise<ObserveToolResult> {
@@ -104,7 +124,16 @@ export function createActivities(deps: ActivityDeps) {
       const { revision } = input;
       const signal = Context.current().cancellationSignal;
       return inHelmSlot(() =>
-        rollbackRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, revision, signal),
+        rollbackRelease(
+          client,
+          deps.helm,
+          input.cluster,
+          input.namespace,
+          input.releaseName,
+          revision,
+          ownerOf(input),
+          signal,
+        ),
       );
     },
 
@@ -113,7 +142,7 @@ export function createActivities(deps: ActivityDeps) {
       const client = await clientFor(input);
       const signal = Context.current().cancellationSignal;
       const { removed } = await inHelmSlot(() =>
-        uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, signal),
+        uninstallRelease(client, deps.helm, input.cluster, input.namespace, input.releaseName, ownerOf(input), signal),
       );
       return { detail: removed ? `uninstalled release ${input.releaseName}` : `release ${input.releaseName} was gone` };
     },
@@ -124,14 +153,16 @@ export function createActivities(deps: ActivityDeps) {
       if (input.install.method === 'helm') {
         const { releaseName } = input.install;
         return inHelmSlot(() =>
-          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, signal),
+          uninstallRelease(client, deps.helm, input.cluster, input.namespace, releaseName, ownerOf(input), signal),
         );
       }
-      return deleteManifest(client, input.cluster, input.namespace, input.install.source);
+      return deleteManifest(client, input.cluster, input.namespace, ownerOf(input));
     },
 
     watchHealth(input: WatchHealthInput) {
-      return asPair(input, () => watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown));
+      return asPair(input, () =>
+        watchHealth(deps.clients, input, deps.onCheck, deps.workerShutdown, deps.watches, installPolicy),
+      );
     },
 
     async probeTarget(target: TargetSpec) {
@@ -140,7 +171,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async resolveTargets(input: ResolveTargetsInput) {
       if (!deps.temporal) throw new Error('resolveTargets needs a Temporal client in the activity dependencies');
-      return resolveTargets(deps.temporal, input);
+      return resolveTargets(deps.temporal, input, Context.current().info.taskQueue);
     },
   };
 
@@ -152,11 +183,21 @@ export function createActivities(deps: ActivityDeps) {
     try {
       if (input.install.method === 'helm') {
         const helmInstall = input.install;
-        const r = await inHelmSlot(() => installChart(client, deps.helm, input.cluster, input.namespace, helmInstall));
+        const owner = ownerOf(input);
+        const r = await inHelmSlot(() =>
+          installChart(client, deps.helm, input.cluster, input.namespace, helmInstall, owner, installPolicy),
+        );
         ok = true;
         return { detail: `helm release ${r.releaseName} revision ${r.revision} (chart ${r.chartVersion})` };
       }
-      const r = await applyManifest(client, input.cluster, input.namespace, input.install.source);
+      const r = await applyManifest(
+        client,
+        input.cluster,
+        input.namespace,
+        input.install.source,
+        ownerOf(input),
+        installPolicy,
+      );
       ok = true;
       return { detail: `applied ${r.applied} objects (${r.crds} CRDs first)`, manifestDigest: r.digest };
     } catch (err) {
@@ -180,3 +221,11 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The Integration an install acts for; workflows from before owners were passed name it in their metrics labels. */
+function ownerOf(input: ClusterInput & { pair?: PairRef }): ReleaseOwner {
+  const owner =
+    input.owner ?? (input.pair ? { namespace: input.pair.namespace, name: input.pair.integration } : undefined);
+  if (!owner) refuseInstall('the request names no owning Integration; ksit labels every release with its owner');
+  return owner;
+}

@@ -40,9 +40,16 @@ export interface ResolvedTargets {
  * by name or label selector. Names match metadata.name or clusterName, as the seed's users wrote either; a name
  * that two targets answer to resolves to none of them (see pickTarget).
  */
-export async function resolveTargets(temporal: Client, input: ResolveTargetsInput): Promise<ResolvedTargets> {
+export async function resolveTargets(
+  temporal: Client,
+  input: ResolveTargetsInput,
+  taskQueue: string,
+): Promise<ResolvedTargets> {
   const all: TargetSpec[] = [];
-  for await (const wf of temporal.workflow.list({ query: `KsitKind = 'target' AND ExecutionStatus = 'Running'` })) {
+  // Only this task queue's targets: the workers and clients of one queue share a codec key, while other queues'
+  // workflows (other deployments, tests) may carry memos this worker cannot, and should not, decode.
+  const query = `KsitKind = 'target' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+  for await (const wf of temporal.workflow.list({ query })) {
     const spec = targetFromWorkflow({ workflowId: wf.workflowId, type: wf.type, memo: await wf.memo });
     if (spec && !targetTenancyProblem(input.namespace, spec.namespace)) all.push(spec);
   }

@@ -5,6 +5,9 @@ import type { ReleaseState } from '../shared/lifecycle/drift.js';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport, InstallSpec } from '../shared/types.js';
 import type { HelmRunner } from './helm/helm-runner.js';
 import type { HelmSlots } from './helm/helm-slots.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
+import type { ReleaseOwner } from './helm/release-owner.js';
+import type { InstallPolicy } from './install-policy.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
 import type { CheckListener, PairRef } from './watch-health.js';
 
@@ -20,6 +23,10 @@ export interface ActivityDeps {
   onPair?: PairListener;
   /** Aborted when the worker starts shutting down: health watches then hand their work to another worker. */
   workerShutdown?: AbortSignal;
+  /** The worker's watch cache; absent: every check reads the API (KSIT_HEALTH_SOURCE=poll). */
+  watches?: WorkloadWatchCache;
+  /** What install sources may be (worker settings); strict by default. */
+  installPolicy?: InstallPolicy;
 }
 
 export interface InstallEvent {
@@ -51,6 +58,8 @@ export type PairListener = (event: PairEvent) => void;
 export interface ClusterInput {
   cluster: string;
   credentials: CredentialRef;
+  /** The Integration acting: installs are labelled with it, and releases it does not own are never touched. */
+  owner?: ReleaseOwner;
 }
 
 export interface ObserveToolInput extends ClusterInput {

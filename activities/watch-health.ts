@@ -4,11 +4,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents } from './health/check-components.js';
+import { HealthEvents } from './health/health-events.js';
+import { claimConflict, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
 import { releaseDrift, type ReleaseState, type WantedRelease } from '../shared/lifecycle/drift.js';
 import type { LiveCheck } from '../shared/lifecycle/live-check.js';
+import { STRICT_INSTALLS, type InstallPolicy } from './install-policy.js';
 import type { ClusterClients } from './kube/cluster-clients.js';
+import type { WorkloadWatchCache } from './kube/watch-cache.js';
 
 export interface WatchHealthInput {
   cluster: string;
@@ -30,6 +34,8 @@ export interface WatchHealthInput {
   unreachableAfterMs: number;
   /** Which Integration on which cluster this watch is for: the labels of the worker's metrics. */
   pair?: PairRef;
+  /** The Integration watching: a release it owns that another Integration claims is reported (a conflict). */
+  owner?: ReleaseOwner;
   /** The phase the workflow had recorded when it started this watch; unchanged for as long as the watch runs. */
   phase?: ClusterPhase;
 }
@@ -90,6 +96,28 @@ export function signatureOf(o: Observation): string {
 }
 
 /**
+ * The watch's return rule, for one check that saw something: return when what it saw differs from what the workflow
+ * recorded, when the unhealthy streak reaches the remediation threshold, or at the deadline. Pure: the workflow
+ * tests' scripted watch uses the same rule.
+ */
+export function judgeCheck(
+  input: Pick<WatchHealthInput, 'lastSignature' | 'returnAfterUnhealthyChecks' | 'returnBy'>,
+  observation: Observation,
+  unhealthyBefore: number,
+  now: number,
+  byEvent = false,
+): { returnNow: boolean; signature: string; consecutiveUnhealthy: number } {
+  const signature = signatureOf(observation);
+  const unhealthy = observation.kind === 'health' && !observation.report.healthy;
+  // The remediation threshold counts interval checks: a burst of events is one observation, not many.
+  const consecutiveUnhealthy = !unhealthy ? 0 : byEvent ? Math.max(1, unhealthyBefore) : unhealthyBefore + 1;
+  const limit = input.returnAfterUnhealthyChecks;
+  const returnNow =
+    signature !== input.lastSignature || (!!limit && consecutiveUnhealthy >= limit) || now >= input.returnBy;
+  return { returnNow, signature, consecutiveUnhealthy };
+}
+
+/**
  * How often a manifest install's source and objects are compared (a read per object): every six checks but at
  * least once a minute, so a fast interval does not turn into a read of every object every few seconds.
  */
@@ -99,11 +127,30 @@ const MANIFEST_CHECK_MS = 60_000;
  * Checks health every interval inside one long activity and returns only when the observation changes, the
  * deadline passes, or the unhealthy threshold is hit. Unchanged checks cost heartbeats, not history events,
  * so a month-long monitor keeps a small history. Transient API failures are retried quickly and reported as
- * Unreachable only once they have lasted `unreachableAfterMs`.
+ * Unreachable only once they have lasted `unreachableAfterMs`. With the worker's watch cache, a change of the
+ * watched workloads triggers a check at once (read from the cache), and the interval is only the resync bound.
  */
 export async function watchHealth(
   clients: ClusterClients,
   input: WatchHealthInput,
+  onCheck?: CheckListener,
+  workerShutdown?: AbortSignal,
+  watches?: WorkloadWatchCache,
+  installPolicy: InstallPolicy = STRICT_INSTALLS,
+): Promise<WatchHealthResult> {
+  const events = new HealthEvents(watches, input.namespace, [...new Set(input.components.map((c) => c.kind))]);
+  try {
+    return await watchLoop(clients, input, events, installPolicy, onCheck, workerShutdown);
+  } finally {
+    events.close();
+  }
+}
+
+async function watchLoop(
+  clients: ClusterClients,
+  input: WatchHealthInput,
+  events: HealthEvents,
+  installPolicy: InstallPolicy,
   onCheck?: CheckListener,
   workerShutdown?: AbortSignal,
 ): Promise<WatchHealthResult> {
@@ -116,14 +163,26 @@ export async function watchHealth(
   // What readers of the watch (describe, get -o json) see between its returns: every check's time and components.
   const live: LiveCheck = { checks: 0, reachable: true };
   const manifestSeen: ManifestSeen = {};
+  // A check woken by a workload event reads the cache and reuses the last release reading (releases are read at
+  // the interval); `byEvent` also keeps such a check out of the interval schedule.
+  let byEvent = false;
+  let lastRelease: Pick<Extract<Observation, { kind: 'health' }>, 'release' | 'drift'> | undefined;
   for (;;) {
     if (workerShutdown?.aborted) throw handBack();
-    const scheduledAt = nextAt;
     const started = Date.now();
+    const scheduledAt = byEvent ? started : nextAt;
     let observation: Observation | undefined;
     let reachable = true;
     try {
-      observation = await observe(clients, input, manifestSeen);
+      observation = await observe(
+        clients,
+        input,
+        manifestSeen,
+        installPolicy,
+        events,
+        byEvent ? lastRelease : undefined,
+      );
+      if (observation.kind === 'health') lastRelease = { release: observation.release, drift: observation.drift };
       failingSince = undefined;
     } catch (err) {
       if (err instanceof ApplicationFailure && err.type !== FailureType.Unreachable) throw err;
@@ -156,23 +215,20 @@ export async function watchHealth(
       startedAt: started,
     });
     if (observation) {
-      const signature = signatureOf(observation);
-      const unhealthy = observation.kind === 'health' && !observation.report.healthy;
-      consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
-      const limit = input.returnAfterUnhealthyChecks;
-      if (
-        signature !== input.lastSignature ||
-        (limit && consecutiveUnhealthy >= limit) ||
-        Date.now() >= input.returnBy
-      ) {
-        return { observation, signature, checks, consecutiveUnhealthy, at: Date.now() };
+      const verdict = judgeCheck(input, observation, consecutiveUnhealthy, Date.now(), byEvent);
+      consecutiveUnhealthy = verdict.consecutiveUnhealthy;
+      if (verdict.returnNow) {
+        return { observation, signature: verdict.signature, checks, consecutiveUnhealthy, at: Date.now() };
       }
     }
     ctx.heartbeat(live);
     // While failing, retry sooner so a blip clears quickly and a real outage is reported on time.
     const step = failingSince !== undefined ? Math.min(input.intervalMs, 5_000) : input.intervalMs;
-    nextAt = Math.max(Date.now(), scheduledAt + step);
-    await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), live, stop);
+    if (!byEvent) nextAt = Math.max(Date.now(), scheduledAt + step);
+    const unhealthy = observation?.kind !== 'health' || !observation.report.healthy;
+    byEvent = await napUntil(Math.min(nextAt, Math.max(input.returnBy, Date.now())), live, stop, (ms) =>
+      events.next(ms, stop, unhealthy),
+    );
   }
 }
 
@@ -189,19 +245,29 @@ function handBack(): ApplicationFailure {
   );
 }
 
-/** Heartbeats while napping at most this often: each check heartbeats anyway, this only proves liveness. */
-const NAP_HEARTBEAT_MS = 20_000;
+/**
+ * Heartbeats while napping at most this often: each check heartbeats anyway, this only proves liveness. It must stay
+ * well under the watch's heartbeat timeout (10 s, workflows/activity-proxies.ts: how soon a killed worker's
+ * monitors move); the SDK sends at most one heartbeat per 0.8 x that timeout whatever is called here.
+ */
+const NAP_HEARTBEAT_MS = 4_000;
 
 /**
  * Sleeps until `until`, heartbeating the latest check every NAP_HEARTBEAT_MS (heartbeat details are replaced,
  * never merged, so every heartbeat carries the whole live check). A worker shutdown or a cancel ends the nap at
  * once (the cancel arrives with a heartbeat's response).
  */
-async function napUntil(until: number, live: LiveCheck, stop: AbortSignal): Promise<void> {
+async function napUntil(
+  until: number,
+  live: LiveCheck,
+  stop: AbortSignal,
+  nextEvent?: (ms: number) => Promise<boolean>,
+): Promise<boolean> {
   const ctx = Context.current();
   let lastBeat = Date.now();
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
-    await sleep(Math.min(left, 5_000), undefined, { signal: stop }).catch(() => {
+    const nap = Math.min(left, NAP_HEARTBEAT_MS);
+    const woke = await (nextEvent ? nextEvent(nap) : sleep(nap, false, { signal: stop })).catch(() => {
       if (!ctx.cancellationSignal.aborted) throw handBack();
       throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     });
@@ -209,7 +275,9 @@ async function napUntil(until: number, live: LiveCheck, stop: AbortSignal): Prom
       ctx.heartbeat(live);
       lastBeat = Date.now();
     }
+    if (woke) return true;
   }
+  return false;
 }
 
 /** The latest manifest comparison, and when it was made. */
@@ -218,9 +286,20 @@ interface ManifestSeen {
   drift?: string;
 }
 
-async function observe(clients: ClusterClients, input: WatchHealthInput, seen: ManifestSeen): Promise<Observation> {
+/** One check. `lastRelease`: the release reading of the last check, reused by event-driven checks. */
+async function observe(
+  clients: ClusterClients,
+  input: WatchHealthInput,
+  seen: ManifestSeen,
+  installPolicy: InstallPolicy,
+  events: HealthEvents,
+  lastRelease?: Pick<Extract<Observation, { kind: 'health' }>, 'release' | 'drift'>,
+): Promise<Observation> {
   const client = await clients.get(input.credentials);
-  const report = await checkComponents(client, input.namespace, input.components);
+  events.use(client);
+  // An interval check proves the API answers before trusting the cache; an event-driven one just heard from it.
+  if (!lastRelease) await events.confirmReachable();
+  const report = await checkComponents(client, input.namespace, input.components, events.cached);
   const { manifest } = input;
   if (manifest) {
     if (seen.at === undefined || Date.now() - seen.at >= Math.min(MANIFEST_CHECK_MS, input.intervalMs * 6)) {
@@ -230,12 +309,20 @@ async function observe(clients: ClusterClients, input: WatchHealthInput, seen: M
         input.namespace,
         manifest.source,
         manifest.appliedDigest,
+        installPolicy,
       );
       seen.at = Date.now();
     }
     return { kind: 'health', report, ...(seen.drift && { manifestDrift: seen.drift }) };
   }
   if (!input.release) return { kind: 'health', report };
-  const release = await readReleaseState(client, input.namespace, input.release.name);
-  return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
+  const wanted = input.release;
+  // An event-driven check reuses the last release reading; the claim check applies to it all the same.
+  const withClaim = (release: ReleaseState | undefined) => {
+    const claimed = release && claimConflict(release, input.owner, wanted.name);
+    return claimed ? { ...report, healthy: false, reason: claimed } : report;
+  };
+  if (lastRelease) return { kind: 'health', ...lastRelease, report: withClaim(lastRelease.release) };
+  const release = await readReleaseState(client, input.namespace, wanted.name);
+  return { kind: 'health', report: withClaim(release), release, drift: releaseDrift(release, wanted)?.message };
 }

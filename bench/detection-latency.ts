@@ -1,7 +1,11 @@
 // Detection latency: how long after a component breaks `ksit get integrations -o json` says Degraded, and how long
 // after it is fixed it says Running again.
 //
-//   npm run bench:detection -- 20 [--interval 30] [--cluster cluster-1]
+//   npm run bench:detection -- 20 [--interval 30] [--cluster cluster-1] [--source watch|poll]
+//
+// --source: how the worker learns of changes, its watch cache (the default) or a read of the API every check
+// (KSIT_HEALTH_SOURCE=poll, what ksit did before). Also counted: the requests the worker sent to the API server
+// (ksit_kube_requests_total) from the first round to the last, per monitor-hour.
 //
 // One argocd Integration (the test chart, installed by ksit) on one cluster. Each round waits a random time
 // within the interval (so faults land anywhere between two checks), injects a fault with deploy/local/fault.sh
@@ -54,10 +58,16 @@ const run = randomUUID().slice(0, 6);
 const taskQueue = `detect-${run}`;
 const work = join(resultsDir, 'tmp', taskQueue);
 mkdirSync(work, { recursive: true });
+const source = flag('source') ?? 'watch';
+if (source !== 'watch' && source !== 'poll') throw new Error('--source wants watch or poll');
 const worker = await startWorker(env, {
   taskQueue,
   logFile: join(work, 'worker.log'),
+  extraEnv: { KSIT_HEALTH_SOURCE: source },
 });
+const kubeRequests = async () =>
+  Number(/^ksit_kube_requests_total (\S+)$/m.exec((await worker.get('/metrics')).body)?.[1] ?? NaN);
+let requests = { at: 0, count: 0 };
 const client = await connect(env);
 const namespace = `det-${run}`;
 const kubeconfig = env.clusters.find((c) => c.name === cluster)!.kubeconfig;
@@ -85,7 +95,8 @@ try {
   await startIntegrations(client, taskQueue, [spec]);
   await waitForPhase(client, taskQueue, 'Running', 1, 10 * 60_000);
   const handle = client.workflow.getHandle(workflowIds.integration(spec.namespace, spec.name));
-  log(`argocd Running on ${cluster}; ${rounds} rounds at a ${intervalMs / 1000} s interval`);
+  log(`argocd Running on ${cluster}; ${rounds} rounds at a ${intervalMs / 1000} s interval (${source})`);
+  requests = { at: Date.now(), count: await kubeRequests() };
 
   for (let i = 0; i < rounds; i++) {
     const fault = FAULTS[i % FAULTS.length]!;
@@ -99,6 +110,8 @@ try {
         `Running after ${(recovered.cliMs / 1000).toFixed(1)} s`,
     );
   }
+  const hours = (Date.now() - requests.at) / 3_600_000;
+  requests = { at: hours, count: (await kubeRequests()) - requests.count };
 } finally {
   await terminateRun(client, taskQueue);
   await worker.stop();
@@ -122,8 +135,11 @@ const summary = (xs: number[]) => ({
 });
 const pick = (side: 'degraded' | 'recovered', k: keyof Round['degraded']) => results.map((r) => r[side][k]);
 const row = {
-  key: `${intervalMs / 1000}s`,
+  key: `${intervalMs / 1000}s-${source}`,
+  source,
   intervalS: intervalMs / 1000,
+  /** Requests the worker sent to the API server during the rounds (1 monitor), per hour. */
+  kubeRequestsPerMonitorHour: round(requests.count / requests.at, 1),
   rounds: results.length,
   at: new Date().toISOString(),
   cliCallP50Ms: round(percentile(cliTimes, 50)),
@@ -164,6 +180,7 @@ printTable(
 console.log(
   `\n\`ksit get integrations -o json\` took ${row.cliCallP50Ms} ms per call (p50), ${row.cliCallP99Ms} ms p99`,
 );
+console.log(`API requests per monitor-hour (${source}): ${row.kubeRequestsPerMonitorHour}`);
 log(`wrote ${file}`);
 rmSync(work, { recursive: true, force: true });
 process.exit(0);

@@ -55,6 +55,13 @@ const intervals = Number(flag('intervals', '4'));
 const cpuProf = hasFlag('cpu-prof');
 const maxActivities = flag('max-activities');
 const label = flag('label') ?? '';
+// --worker-env K=V,K2=V2: settings for the worker under test (e.g. KSIT_MAX_CACHED_WORKFLOWS=200).
+const workerEnv = Object.fromEntries(
+  (flag('worker-env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const rampTimeoutMs = Number(flag('ramp-timeout') ?? 30) * 60_000;
 // The floor as client-node does it out of the box (a new connection per request), and optionally also with one
 // connection pool per cluster (what ksit does since the fix): --floors default,reuse.
@@ -93,7 +100,7 @@ export interface MonitoringRow {
   /** Monitors Running when the ramp ended (all of them unless --ramp-timeout passed first). */
   runningAfterRamp: number;
   rampWorkerCpuSeconds: number;
-  ksit: Side & { rssMiB: number; historyEventsPerCheck: number; lifecycleEventsPerCheck: number };
+  ksit: Side & { rssMiB: number; historyEventsPerCheck: number; lifecycleEventsPerCheck: number; memory?: object };
   /** The plain client-node floor (a new connection per request, as client-node 2.x does by default). */
   floor: Side;
   cpuRatio: number;
@@ -132,7 +139,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     taskQueue,
     logFile,
     cpuProfDir: cpuProf ? join(resultsDir, 'profiles') : undefined,
-    extraEnv: maxActivities ? { KSIT_MAX_ACTIVITIES: maxActivities } : undefined,
+    extraEnv: { ...(maxActivities ? { KSIT_MAX_ACTIVITIES: maxActivities } : {}), ...workerEnv },
   });
   const client = await connect(env);
   const pids = { temporal: temporalPid(), apiservers: apiserverPids(clusters) };
@@ -188,6 +195,18 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     const apiCpu = apiserverCpu() - a0;
     const loadK = load.finish(workerCpu + temporalCpu + apiCpu);
     const peak = peakRssMiB(worker.pid);
+    // The main thread's V8 heap (activities, clients, caches) and the SDK's workflow cache, from the worker's
+    // /metrics; the rest of RSS is the workflow thread's heap, native memory (Core, buffers) and uncollected garbage.
+    const metricsText = (await worker.get('/metrics').catch(() => ({ body: '' }))).body;
+    const metric = (name: string) =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+    const memory = {
+      mainHeapUsedMiB: round(metric('nodejs_heap_size_used_bytes') / 2 ** 20),
+      mainHeapTotalMiB: round(metric('nodejs_heap_size_total_bytes') / 2 ** 20),
+      externalMiB: round(metric('nodejs_external_memory_bytes') / 2 ** 20),
+      stickyCacheSize: metric('temporal_sticky_cache_size'),
+      workerEnv,
+    };
     const rss = rssMiB(worker.pid);
     const h1 = await historyLengths(client, taskQueue);
 
@@ -219,6 +238,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
       cpuMsPerCheck: round((workerCpu * 1000) / Math.max(1, summary.checks), 3),
       peakRssMiB: round(peak),
       rssMiB: round(rss),
+      memory,
       temporalCpuSeconds: round(temporalCpu, 2),
       apiserverCpuSeconds: round(apiCpu, 2),
       checks: summary,

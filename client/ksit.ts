@@ -1,6 +1,7 @@
 // The ksit command line: `ksit COMMAND [options]`. Each command is one file in commands/, registered below; the
 // entry point is cli.ts.
 import { applyCommand } from './commands/apply.js';
+import { controllerCommand } from './commands/controller.js';
 import { pauseCommand, reinstallCommand, resumeCommand } from './commands/cluster-action.js';
 import type { Command } from './commands/command.js';
 import { deleteCommand } from './commands/delete.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   reinstall: reinstallCommand,
   delete: deleteCommand,
   worker: workerCommand,
+  controller: controllerCommand,
 };
 
 function help(): string {

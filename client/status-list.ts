@@ -1,7 +1,10 @@
-// Reading Integrations and targets back from Temporal: visibility finds the running workflows, a query asks each
-// for its status. A workflow whose worker does not answer is still listed, with the phase it last published in
-// its search attributes, so one dead worker does not hide the rest of the fleet.
+// Reading Integrations and targets back from Temporal. Integrations come from one visibility list: each workflow
+// keeps what the listing shows in its memo (shared/listing-memo.ts), so 1,000 Integrations cost one list call,
+// not 1,000 queries. Targets, and Integrations whose run predates the memo, are asked by query. A workflow whose
+// worker does not answer is still listed, with the phase it last published in its search attributes, so one dead
+// worker does not hide the rest of the fleet.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { LISTING_MEMO_KEY, statusFromListingMemo } from '../shared/listing-memo.js';
 import { DEFAULTS } from '../shared/spec/index.js';
 import type { IntegrationStatus, TargetStatus } from '../shared/types.js';
 import { integrationStatusQuery, refreshTargetsSignal, targetStatusQuery } from '../workflows/definitions.js';
@@ -9,6 +12,7 @@ import { KsitPhase } from '../workflows/search-attributes.js';
 import { withDeadline } from './deadlines.js';
 import { KsitError } from './errors.js';
 import { KINDS, type Kind } from './kinds.js';
+import { noWorkerNote, queuesWithoutWorkers } from './worker-liveness.js';
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 
@@ -19,23 +23,46 @@ export const DEFAULT_NAMESPACE = DEFAULTS.namespace;
 
 const noAnswer = () => new Error('no answer');
 
+/** Status queries in flight at once for workflows without a listing memo: a query is a workflow task each. */
+const QUERY_CONCURRENCY = 16;
+
 async function listStatuses<T>(
   client: Client,
   kind: Kind,
   query: (h: Handle) => Promise<T>,
   fallback: (workflowId: string, phase: string) => T,
+  fromMemo: (memo: Record<string, unknown> | undefined) => T | undefined = () => undefined,
+  stale?: (status: T, note: string) => T,
+  taskQueue?: string,
 ): Promise<T[]> {
-  const found: { id: string; phase: string }[] = [];
-  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'`;
-  for await (const wf of client.workflow.list({ query: running })) {
-    found.push({ id: wf.workflowId, phase: wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown' });
+  const found: { id: string; phase: string; queue: string; status?: T }[] = [];
+  const onQueue = taskQueue ? ` AND TaskQueue = '${taskQueue.replaceAll("'", '')}'` : '';
+  const running = `KsitKind = '${KINDS[kind].searchKind}' AND ExecutionStatus = 'Running'${onQueue}`;
+  const list = client.workflow.list({ query: running, pageSize: 1000 });
+  for await (const wf of list) {
+    const phase = wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown';
+    found.push({ id: wf.workflowId, phase, queue: wf.taskQueue, status: fromMemo(wf.memo) });
   }
   found.sort((a, b) => a.id.localeCompare(b.id));
-  return Promise.all(
-    found.map(({ id, phase }) =>
-      withDeadline(query(client.workflow.getHandle(id)), QUERY_TIMEOUT_MS, noAnswer).catch(() => fallback(id, phase)),
-    ),
-  );
+  const memos = found.filter((f) => f.status !== undefined);
+  if (memos.length > 0 && stale) {
+    const idle = await queuesWithoutWorkers(
+      client,
+      memos.map((f) => f.queue),
+    );
+    for (const f of memos) if (idle.has(f.queue)) f.status = stale(f.status as T, noWorkerNote(f.queue));
+  }
+  const ask = found.filter((f) => f.status === undefined);
+  for (let i = 0; i < ask.length; i += QUERY_CONCURRENCY) {
+    await Promise.all(
+      ask.slice(i, i + QUERY_CONCURRENCY).map(async (f) => {
+        f.status = await withDeadline(query(client.workflow.getHandle(f.id)), QUERY_TIMEOUT_MS, noAnswer).catch(() =>
+          fallback(f.id, f.phase),
+        );
+      }),
+    );
+  }
+  return found.map((f) => f.status as T);
 }
 
 function unansweredIntegration(workflowId: string, phase: string): IntegrationStatus {
@@ -56,12 +83,29 @@ function unansweredTarget(workflowId: string): TargetStatus {
   return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
-export function listIntegrations(client: Client): Promise<IntegrationStatus[]> {
-  return listStatuses(client, 'integration', (h) => h.query(integrationStatusQuery), unansweredIntegration);
+/** Every running Integration (only those of `taskQueue` when given: the controller's own). */
+export function listIntegrations(client: Client, taskQueue?: string): Promise<IntegrationStatus[]> {
+  return listStatuses(
+    client,
+    'integration',
+    (h) => h.query(integrationStatusQuery),
+    unansweredIntegration,
+    (memo) => statusFromListingMemo(memo?.[LISTING_MEMO_KEY]),
+    (s, note) => ({ ...s, message: s.message ? `${s.message}; ${note}` : note }),
+    taskQueue,
+  );
 }
 
-export function listTargets(client: Client): Promise<TargetStatus[]> {
-  return listStatuses(client, 'target', (h) => h.query(targetStatusQuery), unansweredTarget);
+export function listTargets(client: Client, taskQueue?: string): Promise<TargetStatus[]> {
+  return listStatuses(
+    client,
+    'target',
+    (h) => h.query(targetStatusQuery),
+    unansweredTarget,
+    undefined,
+    undefined,
+    taskQueue,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
 // Temporal connection is the CLI's (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, profile; KSIT_TASK_QUEUE).
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { StartupError } from '../shared/entry-point.js';
 
 const schema = z.object({
   /** Kubeconfig of the control cluster (where the Integration objects live); in a pod, its service account. */
@@ -24,7 +25,20 @@ export function loadControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid controller environment: ${problems}`);
+    throw new StartupError(`invalid controller environment: ${problems}`, 2);
   }
   return parsed.data;
+}
+
+/** `ksit controller --help`: the settings, from the schema itself. */
+export function controllerHelp(): string {
+  return [
+    'usage: ksit controller   (from a clone: npm run controller)',
+    '',
+    'Watches Integration and IntegrationTarget objects on the control cluster, starts or updates their workflows and',
+    "writes their status back; replicas share a Lease. Settings are environment variables, with the CLI's Temporal",
+    'connection (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, profile; KSIT_TASK_QUEUE):',
+    ...Object.keys(schema.shape).map((name) => `  ${name}`),
+    '',
+  ].join('\n');
 }

@@ -167,6 +167,6 @@ export function integrationStatusFor(o: IntegrationObservation): IntegrationStat
     ...(revision !== undefined ? { revision } : {}),
     clusters,
     workflowId: o.workflowId,
-    ...(o.previous?.lastHandledReinstallAt ? { lastHandledReinstallAt: o.previous.lastHandledReinstallAt } : {}),
+    // lastHandledReinstallAt is the reconciler's alone: a round works from a cached copy that may not have it yet.
   };
 }

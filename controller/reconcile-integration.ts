@@ -68,8 +68,12 @@ export async function reconcileIntegration(deps: ReconcileDeps, obj: KsitObject)
   }
   state.refused.delete(uid);
   const before = state.accepted.get(uid);
-  // "unchanged": accepted earlier (before a restart, say); its clusters need no settling time.
-  const atMs = outcome === 'unchanged' ? (before?.generation === generation ? before.atMs : 0) : Date.now();
+  // "unchanged": accepted earlier. When this process saw it, it knows when; when the object's status already says
+  // so (written by an earlier leader), long enough ago; otherwise (a leader died between the update and the status
+  // write) only now, so that a Running seen before the change cannot count for it.
+  const statusGeneration = (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+  const earlier = before?.generation === generation ? before.atMs : statusGeneration === generation ? 0 : Date.now();
+  const atMs = outcome === 'unchanged' ? earlier : Date.now();
   state.accepted.set(uid, { generation, atMs });
   if (outcome !== 'unchanged')
     deps.event(

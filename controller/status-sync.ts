@@ -4,6 +4,7 @@
 // asks; only the leader writes.
 import type { Client } from '@temporalio/client';
 import { listIntegrations, listTargets } from '../client/status-list.js';
+import { taskQueue } from '../client/temporal.js';
 import type { IntegrationStatus, TargetStatus } from '../shared/types.js';
 import { workflowIds } from '../workflows/definitions.js';
 import type { ControllerState } from './controller-state.js';
@@ -83,8 +84,8 @@ export class StatusSync {
     if (!this.deps.isLeader()) return;
     const started = Date.now();
     const [integrations, targets] = await Promise.all([
-      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal) : [],
-      this.deps.targets().length > 0 ? listTargets(this.deps.temporal) : [],
+      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue()) : [],
+      this.deps.targets().length > 0 ? listTargets(this.deps.temporal, taskQueue()) : [],
     ]);
     const byId = new Map<string, IntegrationStatus>(
       integrations.map((s) => [workflowIds.integration(s.namespace, s.name), s]),

@@ -60,11 +60,18 @@ export async function startProgram(
   try {
     await start();
   } catch (error) {
-    if (!(error instanceof StartupError)) throw error;
+    if (!saysWhatToFix(error)) throw error;
     process.stderr.write(`${program}: ${error.message}\n`);
     // Whatever the program had started (an HTTP server, a connection) must not keep the process up.
     process.exit(error.exitCode);
   }
+}
+
+/** A StartupError, or another error made for the user that carries its exit code (the CLI's KsitError). */
+function saysWhatToFix(error: unknown): error is Error & { exitCode: number } {
+  return (
+    error instanceof StartupError || (error instanceof Error && typeof Reflect.get(error, 'exitCode') === 'number')
+  );
 }
 
 /** The first line of an error's message: what a StartupError quotes of the error that caused it. */

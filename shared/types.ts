@@ -11,6 +11,8 @@ export interface ComponentRef {
   kind: ComponentKind;
   name: string;
   optional?: boolean;
+  /** Checked only when it exists (an ingress gateway some installs have): absent is fine, present must be ready. */
+  whenPresent?: boolean;
 }
 
 export interface LabelSelectorRequirement {
@@ -177,6 +179,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** Ready and total components when `components` is not at hand (a listing read from the memo). */
+  componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */
   revision?: number;
   /** Digest of the spec the phase was observed at: a dependency counts as ready only at its current spec. */
@@ -205,6 +209,8 @@ export interface IntegrationStatus {
   clusters: ClusterStatus[];
   /** When the Integration was first applied (kept across continue-as-new). */
   createdAt?: string;
+  /** spec.dependsOn as namespace/name keys (for listings; the per-cluster picture is in clusters[].dependencies). */
+  dependsOn?: string[];
   /** Integrations that depend on this one, per cluster (namespace/name), as registered by their lifecycles. */
   dependents?: Record<string, string[]>;
   /** Where the latest change is on its way to the clusters (see workflows/rollout/). */

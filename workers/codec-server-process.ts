@@ -14,6 +14,8 @@ const schema = z.object({
   /** Comma-separated browser origins of the Web UI, e.g. http://127.0.0.1:8233. */
   KSIT_CODEC_CORS_ORIGINS: z.string().default(''),
   KSIT_CODEC_AUTH_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Serve without a token: only where nothing but the Web UI's users can reach the port (see SECURITY.md). */
+  KSIT_CODEC_ALLOW_NO_TOKEN: z.stringbool({ error: 'must be true or false' }).default(false),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -23,6 +25,13 @@ if (!parsed.success) {
   throw new StartupError(`invalid codec server environment: ${problems}`, 2);
 }
 const config = parsed.data;
+if (!config.KSIT_CODEC_AUTH_TOKEN && !config.KSIT_CODEC_ALLOW_NO_TOKEN) {
+  throw new StartupError(
+    'the codec server decrypts history for whoever calls it: set KSIT_CODEC_AUTH_TOKEN (16+ characters), or ' +
+      'KSIT_CODEC_ALLOW_NO_TOKEN=true where only trusted users reach its port',
+    2,
+  );
+}
 const log = createLogger(config.LOG_LEVEL);
 const keyring = keyringFromEnv();
 if (!keyring) throw new StartupError('the codec server needs a key: set KSIT_CODEC_KEY or KSIT_CODEC_KEY_FILE', 2);
@@ -36,7 +45,8 @@ const server = createCodecServer({
   authToken: config.KSIT_CODEC_AUTH_TOKEN,
   onError: (err) => log.error({ err }, 'codec request failed'),
 });
-if (!config.KSIT_CODEC_AUTH_TOKEN) log.warn('no KSIT_CODEC_AUTH_TOKEN: whoever reaches this endpoint can decrypt');
+if (!config.KSIT_CODEC_AUTH_TOKEN)
+  log.warn('KSIT_CODEC_ALLOW_NO_TOKEN=true: whoever reaches this endpoint can decrypt history');
 server.listen(config.KSIT_CODEC_PORT, config.KSIT_CODEC_HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.KSIT_CODEC_PORT;

@@ -13,5 +13,6 @@ await startProgram(
     '  KSIT_CODEC_PORT                         default 8888\n' +
     '  KSIT_CODEC_HOST                         default 127.0.0.1\n' +
     '  KSIT_CODEC_CORS_ORIGINS                 the Web UI origins, comma-separated\n' +
-    '  KSIT_CODEC_AUTH_TOKEN                   bearer token callers must send (16+ characters)\n',
+    '  KSIT_CODEC_AUTH_TOKEN                   bearer token callers must send (16+ characters)\n' +
+    '  KSIT_CODEC_ALLOW_NO_TOKEN               true: serve without a token (only where trusted users reach it)\n',
 );

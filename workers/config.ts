@@ -34,6 +34,17 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1, 'must be 1 or more')
     .default(DEFAULT_HELM_PROCESSES),
+  /**
+   * Workflows kept in memory between their tasks (the SDK's sticky cache). A monitor's workflows wake only when
+   * something changes, so an evicted one costs a replay of its short history then; unset: the SDK's default,
+   * which grows with the heap limit (about 2,000 on a machine with 4 GiB of heap). See BENCHMARKS.md, memory.
+   */
+  KSIT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * `watch` (default): one watch-based cache per cluster feeds every health watch, so changes are seen at once and
+   * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).
+   */
+  KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce
@@ -67,16 +78,19 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 export function workerHelp(): string {
   const lines = Object.entries(schema.shape).map(([name, field]) => {
     const fallback = field.safeParse(undefined);
-    const shown = fallback.success && fallback.data !== undefined ? `default ${String(fallback.data)}` : 'unset';
-    return `  ${name.padEnd(34)} ${shown}`;
+    const value = fallback.success ? fallback.data : undefined;
+    const shown = value === undefined || String(value) === '' ? 'unset' : `default ${String(value)}`;
+    return `  ${name.padEnd(36)} ${shown}`;
   });
+  // The codec key is read by the codec module, not this schema (only its file's path is here).
+  if (!('KSIT_CODEC_KEY' in schema.shape))
+    lines.push(`  ${'KSIT_CODEC_KEY'.padEnd(36)} unset (payload encryption off)`);
   return [
     'usage: ksit worker   (from a clone: npm run worker)',
     '',
     'Polls the task queue and runs the workflows and activities (installs, health checks); serves /healthz,',
     '/readyz and /metrics. Every setting is an environment variable (README.md, "Worker configuration"):',
     ...lines,
-    '  KSIT_CODEC_KEY, KSIT_CODEC_KEY_FILE unset (payload encryption off)',
     '',
   ].join('\n');
 }

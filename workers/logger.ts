@@ -5,7 +5,24 @@ export function createLogger(level: string) {
   return pino({
     level,
     redact: {
-      paths: ['*.kubeconfig', '*.token', '*.password', '*.values', '*.setValues', '*.credentials.*', 'err.config'],
+      // Top level and one level down; the SDK's lines (sdk-logger.ts) carry failures whose details are payloads.
+      paths: [
+        'kubeconfig',
+        'token',
+        'password',
+        'values',
+        'setValues',
+        '*.kubeconfig',
+        '*.token',
+        '*.password',
+        '*.values',
+        '*.setValues',
+        '*.credentials.*',
+        'err.config',
+        'error.details',
+        'error.cause.details',
+        'failure.details',
+      ],
       censor: '[redacted]',
     },
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { STRICT_CREDENTIALS, type CredentialPolicy } from '../activities/kube/credential-policy.js';
 import type { KubeconfigAllowances } from '../activities/kube/kubeconfig-policy.js';
+import type { InstallPolicy } from '../activities/install-policy.js';
 
 // The switches that loosen ksit's defaults for what spec authors may make the worker do (SECURITY.md lists them
 // all). Every one is off unless the operator sets it; the Helm chart maps its `security.*` values onto them.
@@ -28,8 +29,8 @@ export const securitySettingsShape = {
   KSIT_RESERVED_SECRETS: list(','),
   /** Chart repositories over plain http to hosts other than loopback. */
   KSIT_ALLOW_HTTP_REPOSITORIES: off,
-  /** Directories (':'-separated) a manifest source may be read from; empty: only https:// manifests. */
-  KSIT_MANIFEST_DIRS: list(':').refine((dirs) => dirs.every((d) => d.startsWith('/')), 'must be absolute paths'),
+  /** Directories (':'-separated) local manifests and charts may be read from; empty: only URLs and repositories. */
+  KSIT_SOURCE_DIRS: list(':').refine((dirs) => dirs.every((d) => d.startsWith('/')), 'must be absolute paths'),
   /** Manifest URLs on private, link-local or loopback addresses (and plain http). */
   KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS: off,
 };
@@ -52,5 +53,14 @@ export function credentialPolicy(s: Settings, ownFiles: Array<string | undefined
     kubeconfigDirs: s.KSIT_KUBECONFIG_DIRS,
     reservedSecrets: s.KSIT_RESERVED_SECRETS,
     reservedPaths: [...STRICT_CREDENTIALS.reservedPaths, ...ownFiles.filter((f): f is string => !!f)],
+  };
+}
+
+/** The worker's install policy from its settings. */
+export function installPolicy(s: Settings): InstallPolicy {
+  return {
+    allowHttpRepositories: s.KSIT_ALLOW_HTTP_REPOSITORIES,
+    sourceDirs: s.KSIT_SOURCE_DIRS,
+    allowPrivateManifestHosts: s.KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS,
   };
 }

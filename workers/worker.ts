@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { kubeRequests } from '../activities/kube/pooled-kubeconfig.js';
+import { WorkloadWatchCache } from '../activities/kube/watch-cache.js';
 import { createHelmRunner } from '../activities/helm/helm-runner.js';
 import { HelmSlots } from '../activities/helm/helm-slots.js';
 import { ClusterClients } from '../activities/kube/cluster-clients.js';
@@ -12,7 +14,7 @@ import { createLogger } from './logger.js';
 import { redactText } from './redact-text.js';
 import { firstLine, StartupError } from '../shared/entry-point.js';
 import { sdkLogger } from './sdk-logger.js';
-import { credentialPolicy } from './security-settings.js';
+import { credentialPolicy, installPolicy } from './security-settings.js';
 import { codecFromEnv } from '../shared/codec/data-converter.js';
 import { FleetPhases } from './metrics/fleet-phases.js';
 import { PairSeries } from './metrics/pair-series.js';
@@ -30,7 +32,16 @@ if (keyIds) log.info({ keyIds }, 'payload codec on: history is encrypted');
 else log.warn('payload codec off (set KSIT_CODEC_KEY or KSIT_CODEC_KEY_FILE): Helm values are readable in history');
 const graceMs = config.KSIT_SHUTDOWN_GRACE_SECONDS * 1000;
 
-const metrics = createKsitMetrics({ processMetrics: true });
+// One watch-based workload cache per cluster for all health watches (KSIT_HEALTH_SOURCE=poll: none).
+const watches = config.KSIT_HEALTH_SOURCE === 'watch' ? new WorkloadWatchCache() : undefined;
+const metrics = createKsitMetrics({
+  processMetrics: true,
+  kubeRequests: () => kubeRequests.total,
+  healthWatches: () => {
+    const s = watches?.stats();
+    return { fresh: s?.fresh ?? 0, stale: (s?.informers ?? 0) - (s?.fresh ?? 0) };
+  },
+});
 metrics.workerInfo.set({ version: packageVersion(), task_queue: config.KSIT_TASK_QUEUE }, 1);
 const series = new PairSeries(metrics);
 
@@ -113,6 +124,7 @@ const worker = (started.worker = await Worker.create({
     clients,
     helm: createHelmRunner(config.KSIT_HELM_BINARY, config.KSIT_HELM_HOME),
     helmSlots: new HelmSlots(config.KSIT_MAX_HELM_PROCESSES),
+    installPolicy: installPolicy(config),
     temporal: client,
     onCheck: (e) => {
       series.onCheck(e);
@@ -150,8 +162,10 @@ const worker = (started.worker = await Worker.create({
     },
     onPair: series.onPair,
     workerShutdown: shuttingDown.signal,
+    watches,
   }),
   maxConcurrentActivityTaskExecutions: config.KSIT_MAX_ACTIVITIES,
+  maxCachedWorkflows: config.KSIT_MAX_CACHED_WORKFLOWS,
   // A health watch heartbeats each check's result (describe and get read it: a status is never older than one
   // interval). The SDK would hold heartbeats back for up to 60 s; 5 s keeps the delay well under any interval while
   // each watch still sends at most one heartbeat per check (or per 20 s).
@@ -184,6 +198,7 @@ try {
   exitCode = 1;
 }
 stopFleetPhases();
+watches?.close();
 await http.close();
 await connection.close().catch(() => undefined);
 await client.connection.close().catch(() => undefined);

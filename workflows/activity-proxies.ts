@@ -19,11 +19,20 @@ export function installActivities(install: InstallSpec) {
   });
 }
 
+/**
+ * How soon the server gives a dead worker's health watch to another worker. A watch heartbeats every few seconds;
+ * the SDK sends at most one heartbeat per 0.8 x this timeout (8 s), so 1,000 watches cost about 125 heartbeat
+ * writes per second on the Temporal server (at 90 s it was about 17). In exchange a SIGKILLed worker's monitors
+ * are checked again by another worker within this timeout + the 1 s retry backoff + the first check: under 15 s
+ * (kspec's failover promise), whatever the health interval (BENCHMARKS.md, bench:failover).
+ */
+export const WATCH_HEARTBEAT_TIMEOUT_MS = 10_000;
+
 /** The health watch runs until something changes or its deadline; heartbeats prove it is alive meanwhile. */
 export function watchActivities(intervalMs: number, durationMs: number) {
   return proxyActivities<Activities>({
     startToCloseTimeout: durationMs + intervalMs + 5 * 60 * 1000,
-    heartbeatTimeout: '90 seconds',
+    heartbeatTimeout: WATCH_HEARTBEAT_TIMEOUT_MS,
     retry: { ...retry, maximumAttempts: 10 },
   });
 }

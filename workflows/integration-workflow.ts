@@ -3,18 +3,17 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  ParentClosePolicy,
+  patched,
   setHandler,
-  startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { LISTING_MEMO_KEY, listingMemoOf } from '../shared/listing-memo.js';
 import { aggregatePhase } from '../shared/phases.js';
 import { specUpdateProblems } from '../shared/spec-invariants.js';
-import type { ClusterStatus, IntegrationSpec, IntegrationStatus, TargetSpec } from '../shared/types.js';
-import { clusterActivities } from './activity-proxies.js';
-import { clusterLifecycleWorkflow } from './cluster-lifecycle.js';
+import type { ClusterStatus, IntegrationSpec, IntegrationStatus } from '../shared/types.js';
+import { reconcileTargets } from './integration/targets.js';
 import {
   clusterDeleteSignal,
   clusterPauseSignal,
@@ -31,7 +30,6 @@ import {
   reinstallUpdate,
   resumeUpdate,
   updateSpecUpdate,
-  workflowIds,
 } from './definitions.js';
 import { createDependencyHub } from './dependencies/hub.js';
 import { removeClusters } from './dependencies/remove.js';
@@ -75,6 +73,9 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   let missingChecks = 0;
   let deleteRequest: DeleteRequest | undefined;
   let lastPhase = '';
+  let lastListing = '';
+  // `ksit get` reads the fleet from this memo (one visibility list); runs recorded before it replay without it.
+  const listingMemo = patched('ksit-listing-memo');
   // Dependents (spec.dependsOn of other Integrations) hear from this one when it changes on their cluster.
   const hub = createDependencyHub(st, {
     spec: () => spec,
@@ -89,7 +90,12 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     const { phase, message } = aggregatePhase(clusters, st.missing);
     const { name, namespace, type } = spec;
     const dependents = hub.summary();
-    return { name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt, dependents };
+    const dependsOn = spec.dependsOn?.map((d) => `${d.namespace}/${d.name}`);
+    return {
+      ...{ name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt },
+      ...(dependsOn ? { dependsOn } : {}),
+      ...(dependents ? { dependents } : {}),
+    };
   };
   const child = (cluster: string) => {
     const id = st.children[cluster];
@@ -171,7 +177,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   for (;;) {
     if (resolveNow) {
       resolveNow = false;
-      await reconcileTargets();
+      await reconcileTargets(st, spec, input.historyLimit);
+      hub.targetsResolved();
       // A target applied together with this Integration can take a moment to show in Temporal's visibility, so a
       // missing one is looked for again soon (5 s, doubling), not only at the next 5-minute resolve.
       missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;
@@ -196,75 +203,28 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   }
 
   function phaseChanged(): boolean {
-    return status().phase !== lastPhase;
+    return status().phase !== lastPhase || (listingMemo && listingOf() !== lastListing);
+  }
+
+  function listingOf(): string {
+    return JSON.stringify(listingMemoOf(status()));
   }
 
   function publishPhase(): void {
     const phase = status().phase;
+    if (listingMemo) {
+      const listing = listingOf();
+      if (listing !== lastListing) {
+        lastListing = listing;
+        upsertMemo({ [LISTING_MEMO_KEY]: listingMemoOf(status()) });
+      }
+    }
     if (phase === lastPhase) return;
     lastPhase = phase;
     upsertSearchAttributes([
       { key: KsitPhase, value: phase },
       { key: KsitClusters, value: Object.keys(st.children).sort() },
     ]);
-  }
-
-  async function reconcileTargets(): Promise<void> {
-    let resolved: { targets: TargetSpec[]; missing: string[] };
-    try {
-      resolved = await clusterActivities.resolveTargets({
-        namespace: spec.namespace,
-        names: spec.targetClusters,
-        selector: spec.targetSelector,
-      });
-    } catch {
-      return; // Temporal's own visibility was unavailable; keep the clusters we have and try again later.
-    }
-    st.missing = resolved.missing;
-    hub.targetsResolved();
-    const wanted = new Set(resolved.targets.map((t) => t.name));
-    for (const target of resolved.targets) {
-      if (st.children[target.name]) continue;
-      await startLifecycle(target);
-    }
-    for (const cluster of Object.keys(st.children)) {
-      if (wanted.has(cluster)) continue;
-      await child(cluster).signal(clusterDeleteSignal, { uninstall: false });
-      delete st.children[cluster];
-      delete st.clusters[cluster];
-    }
-  }
-
-  async function startLifecycle(target: TargetSpec): Promise<void> {
-    const workflowId = workflowIds.cluster(spec.namespace, spec.name, target.name);
-    st.children[target.name] = workflowId;
-    st.clusters[target.name] ??= {
-      cluster: target.name,
-      phase: 'Pending',
-      message: 'starting',
-      components: [],
-      transitions: [],
-    };
-    try {
-      await startChild(clusterLifecycleWorkflow, {
-        workflowId,
-        args: [
-          {
-            integrationWorkflowId: workflowInfo().workflowId,
-            spec,
-            target,
-            paused: st.paused,
-            historyLimit: input.historyLimit,
-          },
-        ],
-        // Lifecycles must survive this workflow's continue-as-new; delete stops them explicitly.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-    } catch (err) {
-      // Already running from an earlier run of this Integration: adopt it and bring it up to date.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      await getExternalWorkflowHandle(workflowId).signal(clusterSpecSignal, spec);
-    }
   }
 
   async function remove(req: DeleteRequest): Promise<IntegrationStatus> {

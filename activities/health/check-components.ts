@@ -15,6 +15,8 @@ export async function checkComponents(
   client: ClusterClient,
   namespace: string,
   components: ComponentRef[],
+  /** The workloads of a kind from the worker's watch cache, or undefined to read them from the API. */
+  cached: (kind: ComponentKind) => Workload[] | undefined = () => undefined,
 ): Promise<HealthReport> {
   const opts = withTimeout(REQUEST_TIMEOUT_MS);
   const kinds = [...new Set(components.map((c) => c.kind))];
@@ -22,12 +24,14 @@ export async function checkComponents(
   await Promise.all(
     kinds.map(async (kind) => {
       const list =
-        kind === 'Deployment'
+        cached(kind) ??
+        (kind === 'Deployment'
           ? await client.apps.listNamespacedDeployment({ namespace }, opts)
           : kind === 'StatefulSet'
             ? await client.apps.listNamespacedStatefulSet({ namespace }, opts)
-            : await client.apps.listNamespacedDaemonSet({ namespace }, opts);
-      byKind.set(kind, new Map(list.items.map((w: Workload) => [w.metadata?.name ?? '', w])));
+            : await client.apps.listNamespacedDaemonSet({ namespace }, opts)
+        ).items;
+      byKind.set(kind, new Map(list.map((w: Workload) => [w.metadata?.name ?? '', w])));
     }),
   );
 
@@ -67,8 +71,11 @@ function describeUnhealthy(name: string, r: { ready: number; desired: number }, 
 
 /** Pure: folds per-component results into the report the workflow decides on. */
 export function summarize(components: ComponentRef[], results: ComponentHealth[]): HealthReport {
-  const required = results.filter((_, i) => !components[i]?.optional);
-  const absent = required.length > 0 && required.every((r) => r.desired === 0 && r.reason?.endsWith('not found'));
+  const notFound = (r: ComponentHealth) => r.desired === 0 && !!r.reason?.endsWith('not found');
+  // The tool is absent when none of its always-required components exist; a when-present one counts once found.
+  const always = results.filter((_, i) => !components[i]?.optional && !components[i]?.whenPresent);
+  const absent = always.length > 0 && always.every(notFound);
+  const required = results.filter((r, i) => !components[i]?.optional && !(components[i]?.whenPresent && notFound(r)));
   const firstBad = required.find((r) => !r.healthy);
   return { healthy: !firstBad, absent, components: results, reason: firstBad?.reason };
 }

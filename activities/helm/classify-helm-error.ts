@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { HelmInstall } from '../../shared/types.js';
 import { FailureType } from '../errors.js';
+import { redactHelmText } from './redact-values.js';
 
 // Helm reports everything through stderr text; these patterns decide whether another attempt can help.
 const UNREACHABLE = [
@@ -30,9 +32,17 @@ const REJECTED = [
   /cannot be imported into the current release/i,
 ];
 
-/** Turns a failed helm run into a classified failure; the message keeps Helm's last words, never argv. */
-export function classifyHelmError(what: string, cluster: string, stderr: string): ApplicationFailure {
-  const lastLines = stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 600);
+/**
+ * Turns a failed helm run into a classified failure; the message keeps Helm's last words, never argv, with the
+ * install's value strings and anything credential-like redacted (a chart's `fail` may quote a password).
+ */
+export function classifyHelmError(
+  what: string,
+  cluster: string,
+  stderr: string,
+  install?: Pick<HelmInstall, 'values' | 'setValues'>,
+): ApplicationFailure {
+  const lastLines = redactHelmText(stderr.trim().split('\n').slice(-3).join(' | '), install).slice(0, 600);
   const message = `helm ${what} on ${cluster} failed: ${lastLines || 'no output'}`;
   if (UNREACHABLE.some((p) => p.test(stderr))) return ApplicationFailure.retryable(message, FailureType.Unreachable);
   if (REJECTED.some((p) => p.test(stderr)))

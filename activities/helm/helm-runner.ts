@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ResolvedKubeconfig } from '../kube/credentials.js';
+import { helmEnv } from './helm-env.js';
 
 export interface HelmRunOptions {
   kubeconfig: ResolvedKubeconfig;
@@ -23,7 +24,8 @@ export type HelmRunner = (args: (dir: string) => string[], opts: HelmRunOptions)
 
 /**
  * Runs the Helm CLI with a private, throwaway kubeconfig file (credentials never reach argv or logs) and
- * Helm's cache/config under `helmHome`, which must be writable (read-only root filesystems mount a tmp there).
+ * Helm's cache/config under `helmHome`, which must be writable (read-only root filesystems mount a tmp there),
+ * and an allow-listed environment (helm-env.ts).
  */
 export function createHelmRunner(helmBinary = 'helm', helmHome = join(tmpdir(), 'ksit-helm')): HelmRunner {
   return async (args, opts) => {
@@ -35,15 +37,13 @@ export function createHelmRunner(helmBinary = 'helm', helmHome = join(tmpdir(), 
         await writeFile(join(dir, name), content, { mode: 0o600 });
       }
       const context = opts.kubeconfig.context ? ['--kube-context', opts.kubeconfig.context] : [];
-      const result = await execa(helmBinary, [...args(dir), '--kubeconfig', kubeconfigPath, ...context], {
+      // The global flags come first: the verb's arguments may end with `--` and positional names after it.
+      const result = await execa(helmBinary, ['--kubeconfig', kubeconfigPath, ...context, ...args(dir)], {
         reject: false,
         timeout: opts.timeoutMs,
         cancelSignal: opts.signal,
-        env: {
-          HELM_CACHE_HOME: join(helmHome, 'cache'),
-          HELM_CONFIG_HOME: join(helmHome, 'config'),
-          HELM_DATA_HOME: join(helmHome, 'data'),
-        },
+        extendEnv: false,
+        env: helmEnv(helmHome),
       });
       const timedOut = result.timedOut ? `helm timed out after ${opts.timeoutMs} ms` : '';
       return {

@@ -1,12 +1,10 @@
 import type { SetValue } from '../../shared/types.js';
 
 /**
- * `--set` arguments for flat keys. Helm splits --set on commas, so commas inside values are escaped; the value
- * is otherwise passed as written and Helm infers its type, as the seed's operator did.
+ * `--set-json` arguments for flat keys: each value goes to Helm as the JSON of what the YAML said, so a quoted
+ * "false" stays the string "false" and only an unquoted false is a boolean (Helm's --set would guess a type, and
+ * split a value on commas into extra keys). Keys are validated (shared/spec/install-safety.ts) to be plain paths.
  */
 export function setArgs(values: SetValue[]): string[] {
-  return values.flatMap(({ key, value }) => [
-    '--set',
-    `${key}=${String(value).replace(/\\/g, '\\\\').replace(/,/g, '\\,')}`,
-  ]);
+  return values.flatMap(({ key, value }) => ['--set-json', `${key}=${JSON.stringify(value)}`]);
 }

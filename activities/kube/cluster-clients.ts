@@ -4,6 +4,7 @@ import {
   CoreV1Api,
   KubernetesObjectApi,
   ApiextensionsV1Api,
+  type KubeConfig,
   VersionApi,
 } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,6 +17,8 @@ import { PooledKubeConfig } from './pooled-kubeconfig.js';
 /** API clients for one target cluster, built from one kubeconfig revision. */
 export interface ClusterClient {
   kubeconfig: ResolvedKubeconfig;
+  /** The loaded config (one connection pool), for watches (kube/watch-cache.ts). */
+  config: KubeConfig;
   server: string;
   core: CoreV1Api;
   apps: AppsV1Api;
@@ -95,6 +98,7 @@ function buildClient(kubeconfig: ResolvedKubeconfig, ref: CredentialRef): Cluste
   }
   return {
     kubeconfig,
+    config: kc,
     server,
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),

@@ -45,13 +45,18 @@ async function real(path: string): Promise<string> {
  * The real path of a kubeconfig file when the policy lets targets use it, else undefined. Links are followed
  * first, so a link inside an allowed directory pointing out of it is refused.
  */
-export async function allowedKubeconfigPath(path: string, policy: CredentialPolicy): Promise<string | undefined> {
+export function allowedKubeconfigPath(path: string, policy: CredentialPolicy): Promise<string | undefined> {
+  return confinedPath(path, policy.kubeconfigDirs, policy.reservedPaths);
+}
+
+/** The real path of `path` when it is inside one of `dirs` and none of `reserved` (links followed), else undefined. */
+export async function confinedPath(path: string, dirs: string[], reserved: string[] = []): Promise<string | undefined> {
   if (!isAbsolute(path)) return undefined;
   const target = await real(path);
-  for (const reserved of [...policy.reservedPaths, POD_SECRETS]) {
-    if (inside(target, await real(reserved)) || inside(resolve(path), resolve(reserved))) return undefined;
+  for (const r of [...reserved, POD_SECRETS]) {
+    if (inside(target, await real(r)) || inside(resolve(path), resolve(r))) return undefined;
   }
-  for (const dir of policy.kubeconfigDirs) {
+  for (const dir of dirs) {
     if (inside(target, await real(dir))) return target;
   }
   return undefined;

@@ -9,10 +9,14 @@ type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
  * request's Agent is kept and every later request of this cluster goes through it, reusing keep-alive
  * connections. Credentials still apply per request (headers, tokens); new credentials mean a new KubeConfig.
  */
+/** Requests (reads, writes, watches) this process sent to Kubernetes API servers, for ksit_kube_requests_total. */
+export const kubeRequests = { total: 0 };
+
 export class PooledKubeConfig extends KubeConfig {
   private pool: Dispatcher;
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    kubeRequests.total++;
     await super.applySecurityAuthentication(context);
     this.pool ??= context.getDispatcher();
     if (this.pool) context.setDispatcher(this.pool);

@@ -24,3 +24,23 @@ export function withTimeout(ms: number): ConfigurationOptions {
     middlewareMergeStrategy: 'append',
   };
 }
+
+/**
+ * Asks the API server for metadata only (PartialObjectMetadataList): list calls that need labels and names, not
+ * the objects' contents (a Secret's data), get none of it over the wire.
+ */
+export function metadataOnly(options: ConfigurationOptions): ConfigurationOptions {
+  return {
+    ...options,
+    middleware: [
+      ...(options.middleware ?? []),
+      {
+        pre: (ctx: RequestContext) => {
+          ctx.setHeaderParam('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+          return new Observable(Promise.resolve(ctx));
+        },
+        post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+      },
+    ],
+  };
+}

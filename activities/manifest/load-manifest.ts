@@ -1,65 +1,64 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ApplicationFailure } from '@temporalio/common';
 import { parseAllDocuments } from 'yaml';
-import { FailureType } from '../errors.js';
+import { refuseInstall, SETTINGS, STRICT_INSTALLS, type InstallPolicy } from '../install-policy.js';
+import { confinedPath } from '../kube/credential-policy.js';
+import { fetchManifest } from './fetch-manifest.js';
+import { readManifestFile } from './read-manifest-file.js';
 
-/** Reads a multi-document manifest from an http(s) URL or a file; drops empty documents. */
-export async function loadManifest(source: string): Promise<KubernetesObject[]> {
-  return (await loadManifestSource(source)).objects;
+/** Bigger than any tool's install manifest (Flux's is ~1 MB); more is someone filling the worker's memory. */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/** Reads a multi-document manifest (see loadManifestSource); drops empty documents. */
+export async function loadManifest(
+  source: string,
+  policy: InstallPolicy = STRICT_INSTALLS,
+): Promise<KubernetesObject[]> {
+  return (await loadManifestSource(source, policy)).objects;
 }
 
-/** The manifest's objects and a digest of its content (what the watch compares with what was applied). */
-export async function loadManifestSource(source: string): Promise<{ objects: KubernetesObject[]; digest: string }> {
-  const text = await readSource(source);
+/**
+ * The manifest's objects and a digest of its content (what the watch compares with what was applied), from an
+ * https URL or a file in an operator-listed directory (install-policy.ts).
+ */
+export async function loadManifestSource(
+  source: string,
+  policy: InstallPolicy = STRICT_INSTALLS,
+): Promise<{ objects: KubernetesObject[]; digest: string }> {
+  const text = await readSource(source, policy);
   return { objects: parseManifest(source, text), digest: `sha256:${createHash('sha256').update(text).digest('hex')}` };
 }
 
-async function readSource(source: string): Promise<string> {
-  let text: string;
-  if (/^https?:\/\//.test(source)) {
-    let res: Response;
-    try {
-      res = await fetch(source, { signal: AbortSignal.timeout(60_000) });
-    } catch (err) {
-      const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw ApplicationFailure.retryable(
-        `manifest ${source} cannot be fetched (${why})`,
-        FailureType.SourceUnavailable,
-      );
-    }
-    if (res.status === 404) {
-      throw ApplicationFailure.nonRetryable(`manifest ${source} not found (HTTP 404)`, FailureType.InstallRejected);
-    }
-    if (!res.ok) {
-      throw ApplicationFailure.retryable(`manifest ${source}: HTTP ${res.status}`, FailureType.SourceUnavailable);
-    }
-    text = await res.text();
-  } else {
-    try {
-      text = await readFile(source, 'utf8');
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable(
-        `manifest ${source} cannot be read: ${(err as NodeJS.ErrnoException).code}`,
-        FailureType.InstallRejected,
-      );
-    }
+async function readSource(source: string, policy: InstallPolicy): Promise<string> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return fetchManifest(source, policy, MAX_MANIFEST_BYTES);
+  const path = await confinedPath(source, policy.sourceDirs);
+  if (!path) {
+    refuseInstall(
+      `spec.autoInstall.manifestConfig.source ${source} is not usable: it must be an https:// URL or a readable ` +
+        `file in a directory the operator allows with ${SETTINGS.sourceDirs}`,
+    );
   }
-  return text;
+  return readManifestFile(path, source, MAX_MANIFEST_BYTES);
 }
 
+/** Parse errors name the document and position, never quote the text (it may hold a Secret's data). */
 function parseManifest(source: string, text: string): KubernetesObject[] {
   const docs = parseAllDocuments(text);
   const objects: KubernetesObject[] = [];
   for (const [i, doc] of docs.entries()) {
-    if (doc.errors.length > 0) {
-      throw ApplicationFailure.nonRetryable(
-        `manifest ${source} document ${i + 1}: ${doc.errors[0]?.message}`,
-        FailureType.InstallRejected,
+    const err = doc.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      refuseInstall(
+        `manifest ${source} document ${i + 1}: not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${err.code}`,
       );
     }
-    const obj = doc.toJS() as KubernetesObject | null;
+    let obj: KubernetesObject | null;
+    try {
+      obj = doc.toJS({ maxAliasCount: 100 }) as KubernetesObject | null;
+    } catch {
+      refuseInstall(`manifest ${source} document ${i + 1}: too many YAML aliases`);
+    }
     if (obj && typeof obj === 'object' && obj.kind) objects.push(obj);
   }
   return objects;

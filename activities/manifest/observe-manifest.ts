@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { manifestDrift } from '../../shared/lifecycle/drift.js';
 import { classifyKubeError, httpStatus } from '../errors.js';
+import type { InstallPolicy } from '../install-policy.js';
 import type { ClusterClient } from '../kube/cluster-clients.js';
 import { loadManifestSource } from './load-manifest.js';
 
@@ -15,8 +16,9 @@ export async function observeManifest(
   namespace: string,
   source: string,
   appliedDigest: string | undefined,
+  policy: InstallPolicy,
 ): Promise<string | undefined> {
-  const { objects, digest } = await loadManifestSource(source);
+  const { objects, digest } = await loadManifestSource(source, policy);
   const missing: string[] = [];
   for (const obj of objects) {
     if (obj.kind === 'Namespace' || obj.kind === 'CustomResourceDefinition') continue;

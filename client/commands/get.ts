@@ -1,6 +1,6 @@
 // `ksit get integrations|targets [-o wide|json|yaml] [--watch]`: a kubectl-like table, or data whose shape is a
 // contract: integrations [{name, namespace, type, phase, message, clusters: [{name, phase, message, lastCheckAt,
-// components: {ready, total}}]}] (each cluster's latest check, from its running watch),
+// components: {ready, total}}]}] (each cluster's latest check, from its running watch, for up to 100 clusters),
 // targets [{name, namespace, clusterName, ready, message, ...}].
 import { dependsColumn } from '../dependency-format.js';
 import type { Client } from '@temporalio/client';
@@ -8,14 +8,19 @@ import type { IntegrationStatus, TargetStatus } from '../../shared/types.js';
 import { sleep } from '../deadlines.js';
 import { UsageError } from '../errors.js';
 import { parseKind, type Kind } from '../kinds.js';
+import { exportDocuments } from '../export-specs.js';
 import { age, formatData, formatLabels, paintPhase, table, type OutputFormat } from '../output.js';
 import { withLiveChecks } from '../live-checks.js';
 import { listIntegrations, listTargets } from '../status-list.js';
 import { connectTemporal } from '../temporal.js';
 import { parseCommandArgs, printUsage, wantsHelp, type Command } from './command.js';
 
-const USAGE = 'ksit get integrations|targets [-o wide|json|yaml] [--watch]';
+const USAGE =
+  'ksit get integrations|targets [-o wide|json|yaml] [--watch]\n' +
+  '       ksit get integrations|targets --export [--show-values]   (applicable YAML: backup, migration to kubectl)';
 const WATCH_EVERY_MS = 2_000;
+/** Above this many clusters in a listing, the latest checks are not folded in (see integrations.list). */
+const LIVE_CHECKS_MAX_CLUSTERS = 100;
 const FORMATS: OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
 interface Listing<T> {
@@ -31,7 +36,12 @@ interface Listing<T> {
 const integrations: Listing<IntegrationStatus> = {
   list: async (client, fresh) => {
     const items = await listIntegrations(client);
-    return fresh ? Promise.all(items.map((s) => withLiveChecks(client, s))) : items;
+    // Each cluster's latest check is one describe of its lifecycle: worth it for a page of clusters, not for a
+    // fleet (1,000 describes would take seconds). Above the limit the listing shows the recorded transitions,
+    // which are current (every change is recorded), without the time of the latest unchanged check.
+    const clusters = items.reduce((n, s) => n + s.clusters.length, 0);
+    if (!fresh || clusters > LIVE_CHECKS_MAX_CLUSTERS) return items;
+    return Promise.all(items.map((s) => withLiveChecks(client, s)));
   },
   data: (status) => ({
     name: status.name,
@@ -46,7 +56,10 @@ const integrations: Listing<IntegrationStatus> = {
       phase: c.phase,
       message: c.message,
       lastCheckAt: c.lastCheckAt,
-      components: { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
+      components:
+        c.components.length === 0 && c.componentCounts
+          ? c.componentCounts
+          : { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },
       ...(c.dependencies ? { dependencies: c.dependencies } : {}),
     })),
     ...(status.dependents ? { dependents: status.dependents } : {}),
@@ -74,7 +87,7 @@ const integrations: Listing<IntegrationStatus> = {
 };
 
 const targets: Listing<TargetStatus> = {
-  list: listTargets,
+  list: (client) => listTargets(client),
   data: (target) => target,
   rows: (items, wide) => [
     ['NAME', 'CLUSTER', 'READY', 'VERSION', 'MESSAGE', ...(wide ? ['NAMESPACE', 'LABELS'] : [])],
@@ -104,9 +117,22 @@ export const getCommand: Command = {
     const [what, ...rest] = args;
     const { values } = parseCommandArgs(
       rest,
-      { output: { type: 'string', short: 'o' }, watch: { type: 'boolean', short: 'w' } },
+      {
+        output: { type: 'string', short: 'o' },
+        watch: { type: 'boolean', short: 'w' },
+        export: { type: 'boolean' },
+        'show-values': { type: 'boolean' },
+      },
       USAGE,
     );
+    if (values.export) {
+      const kind = parseKind(what, ['integration', 'target'], 'get', USAGE);
+      if (values.watch || (values.output && values.output !== 'yaml'))
+        throw new UsageError('--export prints YAML documents; it takes no -o or --watch', USAGE);
+      const documents = await exportDocuments(await connectTemporal(), kind, values['show-values'] ?? false);
+      process.stdout.write(documents.map((d) => formatData(d, 'yaml')).join('---\n'));
+      return 0;
+    }
     const format = (values.output ?? 'table') as OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown output "${format}" (${FORMATS.join(', ')})`, USAGE);
     const listing = LISTINGS[parseKind(what, ['integration', 'target'], 'get', USAGE)] as Listing<unknown>;

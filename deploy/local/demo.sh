@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run demo`: the whole product on one machine. Sets up what is missing, starts a Temporal dev server and three
 # local clusters (ksit-control, cluster-1, cluster-2, as in the KSIT quickstart), stores the workload clusters'
-# kubeconfigs as Secrets in the control cluster, starts a worker, applies the sample targets and Integrations, and
-# waits until they are Running. A second run reuses what runs. `deploy/local/demo.sh down` removes it all.
+# kubeconfigs as Secrets in the control cluster, installs the CRDs there, starts a worker and the controller, applies
+# the sample targets and Integrations with kubectl (as the KSIT quickstart did), and waits until they are Ready.
+# A second run reuses what runs. `deploy/local/demo.sh down` removes it all.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 repo=$(pwd)
@@ -11,8 +12,10 @@ export KSIT_HOME
 log() { echo "[demo] $*" >&2; }
 
 if [ "${1:-}" = down ]; then
-  [ -f "$KSIT_HOME/worker.pid" ] && kill "$(cat "$KSIT_HOME/worker.pid")" 2>/dev/null || true
-  rm -f "$KSIT_HOME/worker.pid"
+  for p in worker controller; do
+    [ -f "$KSIT_HOME/$p.pid" ] && kill "$(cat "$KSIT_HOME/$p.pid")" 2>/dev/null || true
+    rm -f "$KSIT_HOME/$p.pid"
+  done
   exec deploy/local/env.sh down
 fi
 
@@ -25,7 +28,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run --silent build
 deploy/local/env.sh up --names ksit-control,cluster-1,cluster-2
-# The worker and the CLI talk to this environment's Temporal, on whatever port it was given.
+# The worker, the controller and the CLI talk to this environment's Temporal, on whatever port it was given.
 export TEMPORAL_ADDRESS=127.0.0.1:${KSIT_TEMPORAL_PORT:-7233}
 ui=http://127.0.0.1:${KSIT_TEMPORAL_UI_PORT:-8233}
 
@@ -51,27 +54,45 @@ else
   log "worker already running (pid $pid)"
 fi
 
-ksit() { node dist/client/cli.js "$@"; }
-ksit apply -f config/demo/targets.yaml -f config/demo/integrations.yaml
+# The Kubernetes front door: the CRDs (generated from the same schemas as `ksit validate`), and the controller
+# that turns the objects into workflows and writes their status back.
+kubectl --kubeconfig "$control" apply --server-side --force-conflicts -f deploy/crds >/dev/null
+kubectl --kubeconfig "$control" wait --for=condition=Established --timeout=60s \
+  crd/integrations.ksit.io crd/integrationtargets.ksit.io >/dev/null
+pid=$(cat "$KSIT_HOME/controller.pid" 2>/dev/null || true)
+if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+  KSIT_CONTROL_KUBECONFIG=$control KSIT_CONTROLLER_HTTP_HOST=127.0.0.1 \
+    nohup node dist/controller/main.js >>"$KSIT_HOME/logs/controller.log" 2>&1 &
+  echo $! >"$KSIT_HOME/controller.pid"
+  log "controller started (pid $!, log $KSIT_HOME/logs/controller.log)"
+else
+  log "controller already running (pid $pid)"
+fi
 
-log "waiting for both Integrations to be Running on both clusters (installs + 1m grace period)..."
-deadline=$((SECONDS + 600))
-while :; do
-  json=$(ksit get integrations -o json)
-  running=$(node -e 'const a=JSON.parse(process.argv[1]);const want=["argocd","prometheus"];
-    const ok=want.every(n=>{const i=a.find(x=>x.name===n);return i&&i.phase==="Running"&&i.clusters.length===2});
-    process.stdout.write(ok?"yes":"no")' "$json")
-  [ "$running" = yes ] && break
-  [ $SECONDS -ge $deadline ] && { ksit get integrations -o wide; log "not Running after 10 minutes"; exit 1; }
-  sleep 5
-done
+ksit() { node dist/client/cli.js "$@"; }
+kc() { kubectl --kubeconfig "$control" "$@"; }
+kc apply -f config/demo/targets.yaml -f config/demo/integrations.yaml
+
+log "waiting for both Integrations to be Ready on both clusters (installs + 1m grace period)..."
+if ! kc wait --for=condition=Ready --timeout=600s -n ksit-system integration/argocd integration/prometheus; then
+  kc get integrations -n ksit-system -o wide
+  log "not Ready after 10 minutes"
+  exit 1
+fi
+echo
+echo "\$ kubectl get integrations,integrationtargets -n ksit-system -o wide"
+kc get integrations,integrationtargets -n ksit-system -o wide
+echo
+echo "\$ ksit get integrations -o wide"
 ksit get integrations -o wide
-ksit get targets
 cat <<EOT
 
 ksit is running. Temporal Web UI: $ui (filter: KsitKind = 'integration')
 Next:
   alias ksit="\$PWD/bin/ksit"     # or npx ksit: the CLI, on a supported Node
+  export KUBECONFIG=$control                                                        # the control cluster
+  kubectl get integrations -n ksit-system -w                                        # status as kubectl sees it
+  kubectl patch integration/argocd -n ksit-system --type merge -p '{"spec":{"suspend":true}}'   # pause, the Kubernetes way
   ksit describe integration argocd                                                  # components, transitions, UI link
   ksit get integrations --watch                                                     # every change as it happens
   deploy/local/fault.sh cluster-1 argocd deployment/argocd-repo-server crashloop   # watch it go Degraded

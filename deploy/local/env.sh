@@ -3,11 +3,13 @@
 # kube-controller-manager / kube-scheduler processes, and a loopback Helm chart repository.
 #
 #   env.sh up [--clusters N | --names a,b,c]   start what is missing, reuse what runs (default: cluster-1,cluster-2)
+#      [--temporal dev|postgres]               the Temporal dev server (default), or the Temporal server on
+#                                              PostgreSQL (temporal-postgres.sh; also KSIT_TEMPORAL=postgres)
 #   env.sh down                                stop everything, delete the clusters and all state
 #   env.sh status                              what runs, where, and the memory (RSS) of each cluster
 #   env.sh stop-apiserver CLUSTER              kill one cluster's kube-apiserver (an outage for ksit to notice)
 #   env.sh start-apiserver CLUSTER             bring it back
-#   env.sh stop-temporal                       kill the Temporal dev server (its SQLite file stays)
+#   env.sh stop-temporal                       kill the Temporal server (its SQLite file / PostgreSQL stay)
 #   env.sh start-temporal                      start it again on the same file and ports
 #   env.sh restart-temporal                    both: a crash and a restart of the Temporal server
 #
@@ -40,7 +42,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -49,7 +51,9 @@ usage() {
 
 # Puts the pinned tools (built or found by tools.sh) first on PATH. The time-skipping test server is not needed here.
 use_tools() {
-  BIN=$("$here/tools.sh" node temporal helm kwok etcd kube)
+  local extra=
+  [ "$(temporal_mode)" = postgres ] && extra=temporal-server
+  BIN=$("$here/tools.sh" node temporal helm kwok etcd kube $extra)
   export PATH=$BIN:$PATH KSIT_BIN_DIR=$BIN
 }
 
@@ -115,17 +119,35 @@ kw() { kwokctl "$@" 9>&-; }
 # Temporal dev server
 
 temporal_dir() { echo "$KSIT_HOME/temporal"; }
+# Which Temporal this environment runs: `up --temporal` or KSIT_TEMPORAL; otherwise what it was made with.
+temporal_mode() {
+  local mode=${TEMPORAL_MODE:-${KSIT_TEMPORAL:-}}
+  [ -n "$mode" ] || mode=$(cat "$(temporal_dir)/mode" 2>/dev/null || echo dev)
+  echo "$mode"
+}
+# shellcheck source=temporal-postgres.sh
+source "$here/temporal-postgres.sh"
 temporal_healthy() { temporal operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING; }
 
 ensure_temporal() {
-  local dir pid args=() sa
+  local dir pid args=() sa mode was
   mapfile -t SEARCH_ATTRIBUTES < <(environment_ts search-attributes)
   [ ${#SEARCH_ATTRIBUTES[@]} -gt 0 ] || die "could not list ksit's search attributes (node deploy/local/environment.ts)"
   dir=$(temporal_dir)
   mkdir -p "$dir"
+  mode=$(temporal_mode)
+  was=$(cat "$dir/mode" 2>/dev/null || true)
+  case $mode in dev | postgres) ;; *) die "unknown --temporal $mode (dev or postgres)" ;; esac
+  [ -z "$was" ] || [ "$was" = "$mode" ] ||
+    die "this environment runs Temporal '$was', not '$mode'; \`env.sh down\` first to switch (it deletes all state)"
+  echo "$mode" >"$dir/mode"
   pid=$(pid_from "$dir/temporal.pid")
   if pid_alive "$pid" && temporal_healthy; then
-    log "temporal: reusing the dev server on 127.0.0.1:$TEMPORAL_PORT (pid $pid)"
+    log "temporal: reusing the $mode server on 127.0.0.1:$TEMPORAL_PORT (pid $pid)"
+  elif [ "$mode" = postgres ]; then
+    stop_pid temporal "$dir/temporal.pid"
+    port_in_use "$TEMPORAL_PORT" && die "port $TEMPORAL_PORT is taken by another process (set KSIT_TEMPORAL_PORT)"
+    start_temporal_postgres
   else
     stop_pid temporal "$dir/temporal.pid"
     port_in_use "$TEMPORAL_PORT" && die "port $TEMPORAL_PORT is taken by another process (set KSIT_TEMPORAL_PORT)"
@@ -442,8 +464,25 @@ parse_cluster_names() {
 }
 
 cmd_up() {
-  local names=() name start=$SECONDS
-  parse_cluster_names "$@"
+  local names=() name start=$SECONDS args=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+    --temporal)
+      [ -n "${2:-}" ] || die "--temporal wants dev or postgres"
+      TEMPORAL_MODE=$2
+      shift 2
+      ;;
+    --temporal=*)
+      TEMPORAL_MODE=${1#--temporal=}
+      shift
+      ;;
+    *)
+      args+=("$1")
+      shift
+      ;;
+    esac
+  done
+  parse_cluster_names "${args[@]}"
   names=("${CLUSTER_NAMES[@]}")
   mkdir -p "$KSIT_HOME/logs" "$KSIT_HOME/kubeconfigs"
   touch "$KSIT_HOME/.ksit-env" # marks the directory as ours, so that `down` may delete it
@@ -486,6 +525,7 @@ cmd_down() {
   done < <(existing_clusters)
   stop_pid "chart repo" "$KSIT_HOME/chart-repo.pid"
   stop_pid temporal "$(temporal_dir)/temporal.pid"
+  stop_postgres
   rm -rf "$KSIT_HOME"
   log "removed $KSIT_HOME"
 }
@@ -518,12 +558,17 @@ cmd_stop_temporal() {
   use_tools
   # KILL, like a crash: what survives is what the dev server had committed to its SQLite file.
   stop_pid temporal "$(temporal_dir)/temporal.pid" KILL
-  log "temporal: stopped (database kept: $(temporal_dir)/temporal.db)"
+  if [ "$(temporal_mode)" = postgres ]; then
+    log "temporal: stopped (PostgreSQL keeps running with its data)"
+  else
+    log "temporal: stopped (database kept: $(temporal_dir)/temporal.db)"
+  fi
 }
 
 cmd_start_temporal() {
   use_tools
-  [ -f "$(temporal_dir)/temporal.db" ] || die "no Temporal database at $(temporal_dir)/temporal.db (use env.sh up)"
+  [ -f "$(temporal_dir)/temporal.db" ] || [ -d "$(pg_dir)/data" ] ||
+    die "no Temporal database under $(temporal_dir) (use env.sh up)"
   ensure_temporal
 }
 

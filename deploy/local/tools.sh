@@ -121,6 +121,15 @@ build_kube_bins() {
   rm -rf "$mod"
 }
 
+# The production-shaped Temporal server (`env.sh up --temporal postgres`): the server the pinned CLI embeds
+# (TEMPORAL_SERVER_VERSION, the go.temporal.io/server that temporalio/cli's go.mod requires) and its SQL schema
+# tool, which carries the schema files inside. Built only on request: `tools.sh temporal-server`.
+build_temporal-server() {
+  GOBIN=$2 go install "go.temporal.io/server/cmd/server@$1" "go.temporal.io/server/cmd/tools/sql@$1"
+  mv "$2/server" "$2/temporal-server"
+  mv "$2/sql" "$2/temporal-sql-tool"
+}
+
 # ksit-kstatus (deploy/local/kstatus/main.go, ours): kstatus from sigs.k8s.io/cli-utils, the library Flux's health
 # checks use, as a small command for the front door's e2e test. A throwaway module around our one file; cli-utils
 # itself has no replace directives, so its dependencies come straight from the Go module proxy.
@@ -179,6 +188,10 @@ for tool in $only; do
   temporal-test-server)
     command -v java >/dev/null || { log "java is required for the time-skipping test server"; exit 1; }
     ensure temporal-test-server "$TEMPORAL_TEST_SERVER_VERSION" build_temporal-test-server "__never_on_path__"
+    ;;
+  temporal-server)
+    ensure temporal-server "$TEMPORAL_SERVER_VERSION" build_temporal-server "__never_on_path__"
+    ln -sfn "$CACHE/tools/temporal-server-$TEMPORAL_SERVER_VERSION/temporal-sql-tool" "$BIN/temporal-sql-tool"
     ;;
   *) log "unknown tool $tool" && exit 2 ;;
   esac

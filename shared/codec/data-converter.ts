@@ -16,7 +16,10 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): CodecSetup {
   const keyring = keyringFromEnv(env);
   if (!keyring) return { dataConverter: { payloadCodecs: [new MissingKeyCodec()] } };
   return {
-    dataConverter: { payloadCodecs: [new EncryptionCodec(keyring)], failureConverterPath },
+    dataConverter: {
+      payloadCodecs: [new EncryptionCodec(keyring, /^(1|true|yes|on)$/i.test(env.KSIT_CODEC_ACCEPT_PLAINTEXT ?? ''))],
+      failureConverterPath,
+    },
     keyIds: keyring.map((k) => k.id),
   };
 }

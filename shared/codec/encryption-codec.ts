@@ -28,7 +28,14 @@ export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: CodecKey;
 
-  constructor(keyring: Keyring) {
+  /**
+   * `acceptPlaintext`: decode payloads that are not encrypted (history from before the codec was on). Off by
+   * default: with a key set, a plaintext payload is either a client without the key or someone injecting one.
+   */
+  constructor(
+    keyring: Keyring,
+    private readonly acceptPlaintext = false,
+  ) {
     this.current = keyring[0];
     this.byId = new Map(keyring.map((k) => [k.id, k.key]));
   }
@@ -48,9 +55,16 @@ export class EncryptionCodec implements PayloadCodec {
     });
   }
 
-  /** Payloads that are not encrypted pass through, so history written before the codec was on stays readable. */
+  /** No downgrade: a payload that is not encrypted is refused, unless plaintext is accepted (a migration). */
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => (isEncrypted(payload) ? this.decrypt(payload) : payload));
+    return payloads.map((payload) => {
+      if (isEncrypted(payload)) return this.decrypt(payload);
+      if (this.acceptPlaintext) return payload;
+      throw new PayloadDecryptionError(
+        'unencrypted payload refused: a codec key is set, so every payload must be encrypted (this one came from a ' +
+          'client without the key); set KSIT_CODEC_ACCEPT_PLAINTEXT=true while history from before the codec remains',
+      );
+    });
   }
 
   private decrypt(payload: Payload): Payload {

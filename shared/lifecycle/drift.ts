@@ -13,6 +13,10 @@ export interface ReleaseState {
   /** How old the latest revision was when it was read (ms): a pending-* one younger than the install timeout may
    * still be running. Absent from releases read by older workers: such a pending release counts as stuck. */
   ageMs?: number;
+  /** Labels of the latest revision: Helm's own plus ksit's owner labels (activities/helm/release-owner.ts). */
+  labels?: Record<string, string>;
+  /** Other Integrations (namespace/name) whose install was refused because this release is not theirs. */
+  claimedBy?: string[];
 }
 
 /** What the spec wants of the release. */

@@ -4,6 +4,18 @@
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
 import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, strictObject } from './fields.js';
+import {
+  CHART_VERSION_MESSAGE,
+  chartName,
+  chartVersionChars,
+  durationWithin,
+  MAX_INSTALL_TIMEOUT_MS,
+  MAX_TARGET_CLUSTERS,
+  minHealthIntervalMs,
+  repositoryProblem,
+  setKeyProblem,
+  valuesSizeProblem,
+} from './bounds.js';
 import { helmValues } from './helm-values.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
 import { labelSelector } from './label-selector.js';
@@ -114,15 +126,32 @@ const repositoryUrl = z
   .regex(
     /^(https?|oci):\/\/\S+$/,
     'must be an http(s):// Helm repository URL or an oci:// registry; leave it out when chart is a local path',
-  );
+  )
+  .superRefine((url, ctx) => {
+    const problem = repositoryProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const helmConfig = strictObject({
   repository: repositoryUrl.optional(),
-  chart: z.string().min(1, 'must not be empty').optional(),
-  version: chartVersion.optional(),
+  chart: chartName.optional(),
+  version: chartVersion
+    .refine((v) => chartVersionChars.test(v) && !v.startsWith('-'), CHART_VERSION_MESSAGE)
+    .optional(),
   releaseName: dnsName('a release name', 53).optional(),
-  values: helmValues.optional(),
-  timeout: duration(1_000).optional(),
+  values: helmValues
+    .superRefine((values, ctx) => {
+      const tooBig = valuesSizeProblem(values);
+      if (tooBig) ctx.addIssue({ code: 'custom', message: tooBig });
+      for (const { key } of values.setValues) {
+        const problem = setKeyProblem(key);
+        if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+      }
+    })
+    .optional(),
+  timeout: duration(1_000)
+    .superRefine(durationWithin('an install timeout', 1_000, MAX_INSTALL_TIMEOUT_MS))
+    .optional(),
 });
 
 const autoInstall = strictObject({
@@ -149,7 +178,16 @@ const kubeVersionRange = z.string().refine(
 
 const config = strictObject({
   namespace: namespaceName.optional(),
-  healthCheckInterval: duration(1_000).optional(),
+  healthCheckInterval: duration(1_000)
+    .superRefine((ms, ctx) =>
+      durationWithin(
+        'a health check interval',
+        minHealthIntervalMs(),
+        24 * 3_600_000,
+        'KSIT_MIN_HEALTH_INTERVAL',
+      )(ms, ctx),
+    )
+    .optional(),
   gracePeriod: duration(0).optional(),
   // Accepted for compatibility with the seed examples; health comes from the components, not an HTTP endpoint.
   healthEndpoint: z.string().optional(),
@@ -163,7 +201,13 @@ const config = strictObject({
 const integrationSpec = strictObject({
   type: toolType,
   enabled: z.boolean().optional(),
-  targetClusters: z.array(dnsName('a cluster name')).optional(),
+  targetClusters: z
+    .array(dnsName('a cluster name'))
+    .max(
+      MAX_TARGET_CLUSTERS,
+      `at most ${MAX_TARGET_CLUSTERS} clusters per Integration; split it, or use a targetSelector`,
+    )
+    .optional(),
   targetSelector: labelSelector.optional(),
   autoInstall: autoInstall.optional(),
   config: config.optional(),

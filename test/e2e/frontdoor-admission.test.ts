@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
 import { repoRoot } from './env/environment.js';
 import { ensureNamespace, installCrds, kubectl, kubectlOk, waitForPolicy } from './frontdoor/control-cluster.js';
@@ -28,6 +28,10 @@ function inNamespace(doc: Record<string, unknown>, ns: string): string {
 }
 
 const ns = `fd-admission-${run}`;
+
+afterAll(async () => {
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+});
 
 beforeAll(async () => {
   await installCrds();
@@ -144,6 +148,10 @@ describe('RBAC: a team-a user cannot create, change or see team-b Integrations',
   const alice = `alice-${run}`;
   const integration = (namespace: string, name = 'argocd') =>
     `apiVersion: ksit.io/v1alpha1\nkind: Integration\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: {type: argocd, targetClusters: [cluster-1]}\n`;
+
+  afterAll(async () => {
+    for (const namespace of [teamA, teamB]) await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  });
 
   beforeAll(async () => {
     await ensureNamespace(teamA);

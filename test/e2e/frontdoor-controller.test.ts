@@ -46,9 +46,10 @@ async function until(what: string, resource: string, pred: (cr: CR) => boolean, 
   } catch (err) {
     throw new Error(`${(err as Error).message}\nlast: ${JSON.stringify(last?.status, null, 1)}`);
   }
+  const seenAt = Date.now();
   const k = await kstatusOf(resource, namespace);
   kstatusSeen.push(`${what}: ${k.status}`);
-  return { cr: last!, kstatus: k.status };
+  return { cr: last!, kstatus: k.status, seenAt };
 }
 
 const cli = (args: string[]) =>
@@ -71,20 +72,16 @@ const argocd = (version: string) =>
 `,
   );
 
+/** The Events about one object (core/v1 view of them): type/reason, message, which controller replica wrote it. */
 async function warningEvents(name: string): Promise<{ reason: string; note: string; instance: string }[]> {
   const list = JSON.parse(
-    await kubectlOk([
-      'get',
-      'events.events.k8s.io',
-      '-n',
-      ns,
-      '--field-selector',
-      `regarding.name=${name}`,
-      '-o',
-      'json',
-    ]),
-  ) as { items: { type: string; reason: string; note: string; reportingInstance: string }[] };
-  return list.items.map((e) => ({ reason: `${e.type}/${e.reason}`, note: e.note, instance: e.reportingInstance }));
+    await kubectlOk(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name}`, '-o', 'json']),
+  ) as { items: { type: string; reason: string; message?: string; note?: string; reportingInstance?: string }[] };
+  return list.items.map((e) => ({
+    reason: `${e.type}/${e.reason}`,
+    note: e.message ?? e.note ?? '',
+    instance: e.reportingInstance ?? '',
+  }));
 }
 
 beforeAll(async () => {
@@ -236,6 +233,13 @@ test('a crashloop: Ready=False with the reason and a Warning Event; then Ready a
     90_000,
   );
   expect(cond(degraded.cr, 'Ready')?.message).toMatch(/argocd-repo-server.*CrashLoopBackOff/);
+  // Status lag: from the cluster's transition (the workflow's clock) to the object showing it (seen by a 500 ms poll).
+  const changedAt = degraded.cr.status?.clusters?.find((c) => c.name === 'cluster-1')?.lastTransitionTime;
+  const lagMs = degraded.seenAt - Date.parse(changedAt ?? '');
+  console.log(
+    `[frontdoor] status lag for Degraded: ${lagMs} ms (load ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`,
+  );
+  expect(lagMs).toBeLessThan(5_000);
   expect(degraded.kstatus).toBe('InProgress');
   await waitFor('a Warning Event', async () =>
     (await warningEvents('argocd')).some((e) => e.reason === 'Warning/Degraded') ? true : undefined,

@@ -1,12 +1,17 @@
 // Two worker processes on one task queue: the one running every monitor is SIGKILLed, and every monitor keeps
-// working on the other: faults injected after the kill are detected as Degraded on both clusters, and their repair
-// brings Running back.
+// working on the other, soon: the other worker runs every watch within the failover bound (the watch heartbeat
+// timeout, 10 s, + retry + first check; kspec promises 15 s + one interval), faults injected after the kill are
+// detected as Degraded on both clusters, and their repair brings Running back. bench:failover measures the bound
+// itself; this test asserts it loosely, so that a loaded machine does not make it flake.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { IntegrationStatus } from '../../shared/types.js';
 import { injectFault } from './env/environment.js';
 import { type KsitHarness, startKsit, testChart } from './helpers/ksit-worker.js';
 import { pairsOf, untilExported } from './helpers/pairs.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
+
+/** 15 s + the e2e health interval (2 s) is the promise; three times that is still far below the old 90 s timeout. */
+const FAILOVER_LOOSE_MS = 3 * (15_000 + 2_000);
 
 let ksit: KsitHarness;
 const workers: WorkerProcess[] = [];
@@ -39,8 +44,14 @@ test('after a SIGKILL of one of two workers, every monitor keeps working on the 
   const b = await startWorkerProcess(ksit.env, { name: `${ksit.run}-b`, taskQueue: ksit.taskQueue });
   workers.push(b);
 
+  const killedAt = Date.now();
   a.signal('SIGKILL');
   expect((await a.exited).signal).toBe('SIGKILL');
+  // b exports a pair once it runs the pair's watch, whose first check is at once.
+  await untilExported(b, pairs, 'Running', FAILOVER_LOOSE_MS);
+  const tookOverMs = Date.now() - killedAt;
+  console.log(`[failover] b runs all ${pairs.length} watches ${(tookOverMs / 1000).toFixed(1)} s after the SIGKILL`);
+  expect(tookOverMs).toBeLessThan(FAILOVER_LOOSE_MS);
 
   const workload = { istio: 'deployment/istiod', 'cert-manager': 'deployment/cert-manager' } as const;
   for (const { spec, target } of pairs) {
@@ -48,7 +59,6 @@ test('after a SIGKILL of one of two workers, every monitor keeps working on the 
     await injectFault(...args, 'crashloop');
     faults.push(() => injectFault(...args, 'clear'));
   }
-  // The killed worker's watches move to b once their heartbeat timeout (90 s) passes.
   const degraded = await Promise.all(
     integrations.map((i) => i.until('Degraded on both clusters', (s) => allClusters(s, 'Degraded'), 300_000)),
   );

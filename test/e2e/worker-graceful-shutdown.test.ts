@@ -9,8 +9,6 @@ import { pairsOf, untilExported } from './helpers/pairs.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
 
 const GRACE_SECONDS = 30;
-/** The watch activities' heartbeat timeout (workflows/activity-proxies.ts): when a dead worker's watch would move. */
-const HEARTBEAT_TIMEOUT_MS = 90_000;
 
 let ksit: KsitHarness;
 const workers: WorkerProcess[] = [];
@@ -46,10 +44,9 @@ test('SIGTERM: exit 0 within the grace period, and the watches continue on the o
   expect(exit).toMatchObject({ code: 0, signal: null });
   expect(exit.at - sigterm).toBeLessThan(GRACE_SECONDS * 1000);
 
-  // b runs both watches long before a heartbeat timeout could have moved them...
-  await untilExported(b, pairs, 'Running', HEARTBEAT_TIMEOUT_MS - 30_000);
-  expect(Date.now() - sigterm).toBeLessThan(HEARTBEAT_TIMEOUT_MS);
-  // ...because a's attempts ended with the hand-back failure, which the server retried on b.
+  // b runs both watches, and not because a heartbeat timeout moved them: a's attempts ended with the hand-back
+  // failure, which the server retried on b.
+  await untilExported(b, pairs, 'Running', 60_000);
   for (const target of targets) {
     const lifecycle = ksit.client.workflow.getHandle(workflowIds.cluster(spec.namespace, spec.name, target.name));
     const [watch] = (await lifecycle.describe()).raw.pendingActivities ?? [];

@@ -55,6 +55,7 @@ test('the bundle script writes a bundle that the worker entry point starts from 
       KSIT_HELM_BINARY: join(env.binDir, 'helm'),
       KSIT_HELM_HOME: join(dir, 'helm'),
       KSIT_KUBECONFIG_DIRS: join(env.ksitHome, 'kubeconfigs'),
+      KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS: 'true',
       // The metrics/health server, where the worker has one: a free port, not the default.
       KSIT_HTTP_PORT: '0',
       LOG_LEVEL: 'info',

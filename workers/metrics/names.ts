@@ -32,6 +32,10 @@ export const LAST_CHECK = 'ksit_last_check_timestamp_seconds';
 export const HELM_TIMEOUTS = 'ksit_helm_timeouts_total';
 /** Gauge, labels: version, task_queue. Always 1; tells which worker builds are running. */
 export const WORKER_INFO = 'ksit_worker_info';
+/** Counter. Requests (reads, writes, watch starts) the worker sent to Kubernetes API servers (Helm's excluded). */
+export const KUBE_REQUESTS = 'ksit_kube_requests_total';
+/** Gauge, labels: state (fresh|stale). Watches of the worker's health cache, one per cluster, namespace and kind. */
+export const HEALTH_WATCHES = 'ksit_health_watches';
 
 export const KSIT_METRIC_NAMES = [
   INTEGRATION_PHASE,
@@ -47,4 +51,6 @@ export const KSIT_METRIC_NAMES = [
   LAST_CHECK,
   HELM_TIMEOUTS,
   WORKER_INFO,
+  KUBE_REQUESTS,
+  HEALTH_WATCHES,
 ] as const;

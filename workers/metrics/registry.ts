@@ -13,12 +13,22 @@ import {
   INTEGRATION_HEALTHY,
   INTEGRATION_PHASE,
   WORKER_INFO,
+  KUBE_REQUESTS,
+  HEALTH_WATCHES,
 } from './names.js';
 
 const PAIR_LABELS = ['namespace', 'integration', 'cluster', 'type'] as const;
 
 /** ksit's own metrics, in a registry of their own (not prom-client's global one) so tests can make fresh ones. */
-export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
+export function createKsitMetrics(
+  options: {
+    processMetrics?: boolean;
+    /** Read at each scrape: requests sent to Kubernetes API servers so far. */
+    kubeRequests?: () => number;
+    /** Read at each scrape: the health cache's watches. */
+    healthWatches?: () => { fresh: number; stale: number };
+  } = {},
+) {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -74,6 +84,28 @@ export function createKsitMetrics(options: { processMetrics?: boolean } = {}) {
       labelNames: ['method', 'result'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
       registers,
+    }),
+    kubeRequests: new Counter({
+      name: KUBE_REQUESTS,
+      help: 'Requests (reads, writes, watch starts) sent to Kubernetes API servers, Helm excluded',
+      registers,
+      collect() {
+        if (!options.kubeRequests) return;
+        this.reset();
+        this.inc(options.kubeRequests());
+      },
+    }),
+    healthWatches: new Gauge({
+      name: HEALTH_WATCHES,
+      help: 'Watches of the health cache (one per cluster, namespace and kind), fresh or stale',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const w = options.healthWatches?.();
+        if (!w) return;
+        this.set({ state: 'fresh' }, w.fresh);
+        this.set({ state: 'stale' }, w.stale);
+      },
     }),
     componentsReady: new Gauge({
       name: COMPONENTS_READY,

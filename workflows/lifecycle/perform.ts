@@ -39,7 +39,12 @@ export async function perform(ctx: PerformContext, action: Action): Promise<Obse
 async function run(ctx: PerformContext, action: Action): Promise<Observation> {
   const spec = ctx.spec();
   const { target } = ctx;
-  const ids = { cluster: target.clusterName, credentials: target.credentials };
+  // owner: releases are labelled with their Integration, and one it does not own is never touched.
+  const ids = {
+    cluster: target.clusterName,
+    credentials: target.credentials,
+    owner: { namespace: spec.namespace, name: spec.name },
+  };
   const woke = (): Observation => ({ kind: 'woke', at: Date.now() });
   /** Labels for the worker's metrics, and the phase it exports while the activity runs. */
   const metrics = () => ({

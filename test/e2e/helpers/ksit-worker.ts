@@ -6,8 +6,10 @@ import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Wo
 import { createActivities } from '../../../activities/index.js';
 import { createHelmRunner } from '../../../activities/helm/helm-runner.js';
 import { ClusterClients } from '../../../activities/kube/cluster-clients.js';
+import { WorkloadWatchCache } from '../../../activities/kube/watch-cache.js';
 import { controlClusterCore } from '../../../activities/kube/control-cluster.js';
 import { STRICT_CREDENTIALS, type CredentialPolicy } from '../../../activities/kube/credential-policy.js';
+import type { InstallPolicy } from '../../../activities/install-policy.js';
 import { codecFromEnv } from '../../../shared/codec/data-converter.js';
 import { TOOLS } from '../../../shared/tools/registry.js';
 import type {
@@ -47,6 +49,8 @@ export interface KsitOptions {
   codecEnv?: NodeJS.ProcessEnv;
   /** What target credentials may be (default: the local clusters' kubeconfig directory, nothing loosened). */
   credentialPolicy?: CredentialPolicy;
+  /** What install sources may be (default localInstalls). */
+  installPolicy?: InstallPolicy;
   /** false: run no worker in this process; the test starts worker processes on `taskQueue` (worker-process.ts). */
   inProcessWorker?: boolean;
 }
@@ -64,6 +68,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
     // installed by another test file in this jest worker
   }
   let control: ReturnType<typeof controlClusterCore> | undefined;
+  const watches = new WorkloadWatchCache();
   const { dataConverter } = codecFromEnv(options.codecEnv);
   const client = new Client({
     connection: await Connection.connect({ address: env.temporalAddress }),
@@ -91,7 +96,10 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
               options.credentialPolicy ?? localCredentialPolicy(env),
             ),
             helm: createHelmRunner(`${env.binDir}/helm`, `${env.ksitHome}/helm-${run}`),
+            installPolicy: options.installPolicy ?? localInstalls(env),
             temporal: client,
+            // As the worker process does by default (KSIT_HEALTH_SOURCE=watch).
+            watches,
           }),
           maxHeartbeatThrottleInterval: '2s',
         });
@@ -167,6 +175,7 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
           .catch(() => undefined);
       worker?.shutdown();
       await running;
+      watches.close();
       await client.connection.close();
     },
   };
@@ -197,4 +206,9 @@ export function clusterOf(s: IntegrationStatus, target: TargetSpec) {
 /** The policy of a worker for the local environment: targets may use the local clusters' kubeconfig files. */
 export function localCredentialPolicy(env: LocalEnvironment): CredentialPolicy {
   return { ...STRICT_CREDENTIALS, kubeconfigDirs: [`${env.ksitHome}/kubeconfigs`] };
+}
+
+/** Tests write manifests under $KSIT_HOME, and the local environment serves others from a loopback http server. */
+export function localInstalls(env: LocalEnvironment): InstallPolicy {
+  return { allowHttpRepositories: false, sourceDirs: [env.ksitHome], allowPrivateManifestHosts: true };
 }

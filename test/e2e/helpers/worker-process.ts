@@ -64,6 +64,9 @@ export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcess
       KSIT_HELM_HOME: o.helmHome ?? join(env.ksitHome, `helm-${name}`),
       // The local clusters' kubeconfig files are where tests point targets' kubeconfigFile.
       KSIT_KUBECONFIG_DIRS: join(env.ksitHome, 'kubeconfigs'),
+      // ... and the manifests come from a loopback http server.
+      KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS: 'true',
+      KSIT_SOURCE_DIRS: env.ksitHome,
       // A replacement starts while a killed worker may still hold its port: each picks a free one.
       KSIT_HTTP_PORT: '0',
       KSIT_HTTP_HOST: '127.0.0.1',

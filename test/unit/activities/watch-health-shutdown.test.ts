@@ -65,7 +65,8 @@ describe('watchHealth and worker shutdown', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(Date.now() - before).toBeLessThan(2_000); // not the one-minute interval, not the hour
+    // Well under the one-minute interval (and the hour), with room for a loaded machine.
+    expect(Date.now() - before).toBeLessThan(15_000);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: FailureType.WorkerShutdown, nonRetryable: false });
     expect(events).toHaveLength(1);

@@ -104,9 +104,19 @@ describe('EncryptionCodec', () => {
     ]);
   });
 
-  it('passes plaintext payloads through on decode (history from before the codec was on)', async () => {
+  it('refuses plaintext payloads on decode (no downgrade), naming the migration switch', async () => {
     const plain = payload({ a: 1 });
-    expect(await new EncryptionCodec(ring('k1')).decode([plain])).toEqual([plain]);
+    expect((await rejection(new EncryptionCodec(ring('k1')).decode([plain]))).message).toContain(
+      'unencrypted payload refused',
+    );
+    expect((await rejection(new EncryptionCodec(ring('k1')).decode([plain]))).message).toContain(
+      'KSIT_CODEC_ACCEPT_PLAINTEXT=true',
+    );
+  });
+
+  it('passes plaintext through when accepted (history from before the codec was on)', async () => {
+    const plain = payload({ a: 1 });
+    expect(await new EncryptionCodec(ring('k1'), true).decode([plain])).toEqual([plain]);
   });
 });
 

@@ -20,7 +20,7 @@ describe('helm chart deploy/helm/ksit-target-rbac', () => {
     }
   });
 
-  it('monitor-only (default): read-only, no Secrets, no watch, bound cluster-wide', () => {
+  it('monitor-only (default): read-only, no Secrets, watches workloads only, bound cluster-wide', () => {
     const objects = render(TARGET_RBAC_CHART);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
       [
@@ -34,7 +34,7 @@ describe('helm chart deploy/helm/ksit-target-rbac', () => {
     expect(find(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
     const monitor = rules(objects, 'ksit-monitor');
     expect(monitor).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['list'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     ]);

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../../activities/index.js';
-import { signatureOf, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
+import { judgeCheck, type Observation, type WatchHealthInput } from '../../../activities/watch-health.js';
 import { FailureType } from '../../../shared/failure-types.js';
 import { releaseDrift, type ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, TargetSpec } from '../../../shared/types.js';
@@ -22,6 +22,10 @@ export class FakeCluster {
   installFailure?: 'rejected' | 'transient' | 'helm' | 'busy';
   /** The install succeeds but creates none of the components (e.g. a release name the chart prefixes them with). */
   installLeavesNothing = false;
+  /** The components run but no Helm release of ours exists: someone installed the tool another way. */
+  installedByOthers = false;
+  /** A release left in pending-install since this (test-server) time: a Helm operation that may still run. */
+  pendingSince?: number;
   readonly calls: string[] = [];
 
   report(): HealthReport {
@@ -75,15 +79,19 @@ export function fakeActivities(
     if (!c) throw new Error(`no fake cluster ${name}`);
     return c;
   };
-  const releaseOf = (c: FakeCluster): ReleaseState =>
-    c.installed
-      ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1 }
+  const releaseOf = (c: FakeCluster, now: number): ReleaseState => {
+    if (c.pendingSince !== undefined) {
+      return { exists: true, status: 'pending-install', revision: 1, ageMs: now - c.pendingSince };
+    }
+    return c.installed && !c.installedByOthers
+      ? { exists: true, status: c.releaseStatus, chartVersion: c.chartVersion, revision: 1, ageMs: 0 }
       : { exists: false };
-  const observe = (c: FakeCluster, input: WatchHealthInput): Observation => {
+  };
+  const observe = (c: FakeCluster, input: WatchHealthInput, now: number): Observation => {
     if (!c.reachable) return { kind: 'unreachable', message: 'cluster unreachable (ECONNREFUSED)' };
     const report = c.report();
     if (!input.release) return { kind: 'health', report };
-    const release = releaseOf(c);
+    const release = releaseOf(c, now);
     return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
   };
   const activities: Partial<Activities> = {
@@ -105,7 +113,7 @@ export function fakeActivities(
       if (!c.reachable) throw c.unreachable();
       return {
         report: c.report(),
-        release: input.releaseName ? releaseOf(c) : undefined,
+        release: input.releaseName ? releaseOf(c, await track(env.currentTimeMs())) : undefined,
       };
     },
     async installTool(input) {
@@ -131,11 +139,26 @@ export function fakeActivities(
         });
       }
       if (c.installFailure === 'transient' || !c.reachable) throw c.unreachable();
+      if (c.pendingSince !== undefined) {
+        throw ApplicationFailure.nonRetryable('release argocd is pending-install', FailureType.ReleaseLocked);
+      }
       if (c.installLeavesNothing) return { detail: 'helm release argocd revision 1' };
       c.installed = true;
       c.releaseStatus = 'deployed';
       c.chartVersion = input.install.method === 'helm' ? input.install.chart.version : undefined;
       return { detail: 'helm release argocd revision 1' };
+    },
+    async uninstallRelease(input) {
+      const c = get(input.cluster);
+      c.calls.push('uninstall-release');
+      c.pendingSince = undefined;
+      return { detail: `uninstalled release ${input.releaseName}` };
+    },
+    async rollbackRelease(input) {
+      const c = get(input.cluster);
+      c.calls.push('rollback');
+      c.pendingSince = undefined;
+      return { detail: `rolled release ${input.releaseName} back to revision ${input.revision}` };
     },
     async uninstallTool(input) {
       const c = get(input.cluster);
@@ -160,26 +183,29 @@ export function fakeActivities(
       for (let checks = 1; ; checks++) {
         if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
         c.calls.push('check');
-        const observation = observe(c, input);
-        const signature = signatureOf(observation);
-        const unhealthy = observation.kind === 'health' && !observation.report.healthy;
-        consecutiveUnhealthy = unhealthy ? consecutiveUnhealthy + 1 : 0;
         const now = await track(env.currentTimeMs());
-        const limit = input.returnAfterUnhealthyChecks;
-        if (signature !== input.lastSignature || (limit && consecutiveUnhealthy >= limit) || now >= input.returnBy) {
-          return { observation, signature, checks, consecutiveUnhealthy, at: now };
+        const observation = observe(c, input, now);
+        // The real watch's own return rule; only the clock is the test server's.
+        const verdict = judgeCheck(input, observation, consecutiveUnhealthy, now);
+        consecutiveUnhealthy = verdict.consecutiveUnhealthy;
+        if (verdict.returnNow) {
+          return { observation, checks, signature: verdict.signature, consecutiveUnhealthy, at: now };
         }
         // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
-        // the nap races it, as the real watch's does.
+        // the nap races it, as the real watch's does. Like the real watch, it naps at most 5 s between heartbeats
+        // (the heartbeat timeout is 10 s, and the test server skips time).
         const { cancellationSignal: cancelled } = Context.current();
-        Context.current().heartbeat();
-        await Promise.race([
-          // After teardown the test server is gone; the abort below is what ends this activity then.
-          track(env.sleep(Math.min(input.intervalMs, Math.max(1, input.returnBy - now)))).catch(() => undefined),
-          new Promise((_, reject) =>
-            cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
-          ),
-        ]);
+        const wakeAt = now + Math.min(input.intervalMs, Math.max(1, input.returnBy - now));
+        for (let t = now; t < wakeAt; t = await track(env.currentTimeMs())) {
+          Context.current().heartbeat();
+          await Promise.race([
+            // After teardown the test server is gone; the abort below is what ends this activity then.
+            track(env.sleep(Math.min(5_000, wakeAt - t))).catch(() => undefined),
+            new Promise((_, reject) =>
+              cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
+            ),
+          ]);
+        }
       }
     },
   };

@@ -160,8 +160,8 @@ app.kubernetes.io/part-of: ksit
   value: {{ join ":" .kubeconfigDirs | quote }}
 - name: KSIT_ALLOW_HTTP_REPOSITORIES
   value: {{ .allowHttpRepositories | toString | quote }}
-- name: KSIT_MANIFEST_DIRS
-  value: {{ join ":" .manifestDirs | quote }}
+- name: KSIT_SOURCE_DIRS
+  value: {{ join ":" .sourceDirs | quote }}
 - name: KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS
   value: {{ .allowPrivateManifestHosts | toString | quote }}
 {{- end }}
