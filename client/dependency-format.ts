@@ -7,7 +7,10 @@ const shortName = (key: string, namespace: string) =>
 
 /** `cert-manager,prometheus` (namespace/name for another namespace's), or `<none>`. */
 export function dependsColumn(status: IntegrationStatus): string {
-  const keys = new Set(status.clusters.flatMap((c) => (c.dependencies ?? []).map((d) => d.dependency)));
+  const keys = new Set([
+    ...(status.dependsOn ?? []),
+    ...status.clusters.flatMap((c) => (c.dependencies ?? []).map((d) => d.dependency)),
+  ]);
   return [...keys].map((k) => shortName(k, status.namespace)).join(',') || '<none>';
 }
 

@@ -78,6 +78,9 @@ export function integrationDocumentOf(spec: IntegrationSpec, showValues = false)
         ...(spec.kubeVersionRange ? { kubeVersionRange: spec.kubeVersionRange } : {}),
       },
       ...(spec.rollout ? { rollout: rolloutOf(spec.rollout) } : {}),
+      ...(spec.dependsOn?.length
+        ? { dependsOn: spec.dependsOn.map((d) => ({ name: d.name, namespace: d.namespace })) }
+        : {}),
     },
   };
 }

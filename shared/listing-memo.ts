@@ -17,6 +17,8 @@ export interface ListingMemo {
   paused: boolean;
   createdAt?: string;
   clusters: { cluster: string; phase: ClusterStatus['phase']; message: string; ready: number; total: number }[];
+  /** spec.dependsOn keys, when there are any (the DEPENDS column). */
+  dependsOn?: string[];
 }
 
 /**
@@ -40,6 +42,7 @@ export function listingMemoOf(s: IntegrationStatus): ListingMemo {
       ready: c.components.filter((x) => x.healthy).length,
       total: c.components.length,
     })),
+    ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
   };
 }
 
@@ -64,5 +67,6 @@ export function statusFromListingMemo(memo: unknown): IntegrationStatus | undefi
       transitions: [],
       componentCounts: { ready: ready ?? 0, total: total ?? 0 },
     })),
+    ...(Array.isArray(m.dependsOn) ? { dependsOn: m.dependsOn.filter((d) => typeof d === 'string') } : {}),
   };
 }

@@ -209,6 +209,8 @@ export interface IntegrationStatus {
   clusters: ClusterStatus[];
   /** When the Integration was first applied (kept across continue-as-new). */
   createdAt?: string;
+  /** spec.dependsOn as namespace/name keys (for listings; the per-cluster picture is in clusters[].dependencies). */
+  dependsOn?: string[];
   /** Integrations that depend on this one, per cluster (namespace/name), as registered by their lifecycles. */
   dependents?: Record<string, string[]>;
   /** Where the latest change is on its way to the clusters (see workflows/rollout/). */

@@ -97,8 +97,12 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     const { name, namespace, type } = spec;
     const dependents = hub.summary();
     const rollout = rollouts.summary();
-    const { paused, createdAt } = st;
-    return { name, namespace, type, phase, message, paused, clusters, createdAt, dependents, rollout };
+    const dependsOn = spec.dependsOn?.map((d) => `${d.namespace}/${d.name}`);
+    return {
+      ...{ name, namespace, type, phase, message, paused: st.paused, clusters, createdAt: st.createdAt, rollout },
+      ...(dependsOn ? { dependsOn } : {}),
+      ...(dependents ? { dependents } : {}),
+    };
   };
   // Revisions and wave-by-wave rollouts of spec changes: workflows/rollout/.
   const rollouts = createRolloutDriver(st, {
@@ -190,7 +194,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   for (;;) {
     if (resolveNow) {
       resolveNow = false;
-      await reconcileTargets(st, spec, input.historyLimit, rollouts.assign, () => hub.targetsResolved());
+      await reconcileTargets(st, spec, input.historyLimit, rollouts.assign);
+      hub.targetsResolved();
       // A target applied together with this Integration can take a moment to show in Temporal's visibility, so a
       // missing one is looked for again soon (5 s, doubling), not only at the next 5-minute resolve.
       missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;

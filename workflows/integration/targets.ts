@@ -21,13 +21,11 @@ export interface TargetsState {
 /** The revision a new lifecycle starts at, and that revision's spec (workflows/rollout/run-rollout.ts). */
 export type AssignRevision = (cluster: string) => { revision: number; spec: IntegrationSpec };
 
-/** `onResolved` runs once the missing targets are known, before lifecycles start (dependents are told). */
 export async function reconcileTargets(
   st: TargetsState,
   spec: IntegrationSpec,
   historyLimit?: number,
   assign?: AssignRevision,
-  onResolved?: () => void,
 ): Promise<void> {
   let resolved: { targets: TargetSpec[]; missing: string[] };
   try {
@@ -40,7 +38,6 @@ export async function reconcileTargets(
     return; // Temporal's own visibility was unavailable; keep the clusters we have and try again later.
   }
   st.missing = resolved.missing;
-  onResolved?.();
   st.targetLabels = Object.fromEntries(resolved.targets.map((t) => [t.name, t.labels]));
   const wanted = new Set(resolved.targets.map((t) => t.name));
   for (const target of resolved.targets) {
