@@ -16,9 +16,19 @@ export interface ListingMemo {
   message: string;
   paused: boolean;
   createdAt?: string;
-  clusters: { cluster: string; phase: ClusterStatus['phase']; message: string; ready: number; total: number }[];
+  clusters: {
+    cluster: string;
+    phase: ClusterStatus['phase'];
+    message: string;
+    ready: number;
+    total: number;
+    /** The spec revision the cluster runs (rollouts). */
+    revision?: number;
+  }[];
   /** spec.dependsOn keys, when there are any (the DEPENDS column). */
   dependsOn?: string[];
+  /** The rollout's revision, state and wave (the ROLLOUT column). */
+  rollout?: IntegrationStatus['rollout'];
 }
 
 /**
@@ -41,8 +51,10 @@ export function listingMemoOf(s: IntegrationStatus): ListingMemo {
       message: c.message,
       ready: c.components.filter((x) => x.healthy).length,
       total: c.components.length,
+      ...(c.revision !== undefined ? { revision: c.revision } : {}),
     })),
     ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
+    ...(s.rollout ? { rollout: s.rollout } : {}),
   };
 }
 
@@ -68,5 +80,6 @@ export function statusFromListingMemo(memo: unknown): IntegrationStatus | undefi
       componentCounts: { ready: ready ?? 0, total: total ?? 0 },
     })),
     ...(Array.isArray(m.dependsOn) ? { dependsOn: m.dependsOn.filter((d) => typeof d === 'string') } : {}),
+    ...(m.rollout && typeof m.rollout === 'object' ? { rollout: m.rollout } : {}),
   };
 }

@@ -114,7 +114,9 @@ test('preflight prints a checklist for targets in the file and changes nothing',
     /server: https:\/\/127\.0\.0\.1:\d+/,
     `server: https://127.0.0.1:${closedPort}`,
   );
-  const deadConfig = await file('dead-kubeconfig', kubeconfig);
+  // In a directory the worker allows (KSIT_KUBECONFIG_DIRS): this case is about an unreachable cluster.
+  const deadConfig = join(ksit.env.ksitHome, 'kubeconfigs', `dead-${ksit.run}.yaml`);
+  await writeFile(deadConfig, kubeconfig);
   const broken = await file(
     'broken.yaml',
     targetYaml(targets[0], 0).replace(/kubeconfigFile: [^,}]+/, `kubeconfigFile: ${deadConfig}`) +
