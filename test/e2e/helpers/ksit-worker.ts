@@ -1,5 +1,6 @@
 // A real ksit worker inside the test process (real activities: Helm, kube clients) on its own task queue, with
 // helpers to register targets and start Integrations the way `ksit apply` does, and to wait on their status.
+import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -203,9 +204,12 @@ export function clusterOf(s: IntegrationStatus, target: TargetSpec) {
   return s.clusters.find((c) => c.cluster === target.name);
 }
 
-/** The policy of a worker for the local environment: targets may use the local clusters' kubeconfig files. */
+/**
+ * The policy of a worker for the local environment: targets may use the local clusters' kubeconfig files, and the
+ * files tests write into the temp directory (the operator's choice here, as KSIT_KUBECONFIG_DIRS is in production).
+ */
 export function localCredentialPolicy(env: LocalEnvironment): CredentialPolicy {
-  return { ...STRICT_CREDENTIALS, kubeconfigDirs: [`${env.ksitHome}/kubeconfigs`] };
+  return { ...STRICT_CREDENTIALS, kubeconfigDirs: [`${env.ksitHome}/kubeconfigs`, tmpdir()] };
 }
 
 /** Tests write manifests under $KSIT_HOME, and the local environment serves others from a loopback http server. */

@@ -2,6 +2,7 @@
 // and the benchmarks, so that all of them exercise (and measure) the worker users run: its HTTP endpoint on a free
 // loopback port, its JSON log in a file, and the signals a platform would send it (SIGTERM on scale-down, SIGKILL
 // on a node loss). It runs in its own process group so that one SIGKILL takes its Helm children down too.
+import { tmpdir } from 'node:os';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -62,8 +63,9 @@ export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcess
       KSIT_TASK_QUEUE: o.taskQueue,
       KSIT_HELM_BINARY: join(env.binDir, 'helm'),
       KSIT_HELM_HOME: o.helmHome ?? join(env.ksitHome, `helm-${name}`),
-      // The local clusters' kubeconfig files are where tests point targets' kubeconfigFile.
-      KSIT_KUBECONFIG_DIRS: join(env.ksitHome, 'kubeconfigs'),
+      // The local clusters' kubeconfig files, and those tests write into the temp directory, are where tests point
+      // targets' kubeconfigFile.
+      KSIT_KUBECONFIG_DIRS: [join(env.ksitHome, 'kubeconfigs'), tmpdir()].join(':'),
       // ... and the manifests come from a loopback http server.
       KSIT_ALLOW_PRIVATE_MANIFEST_HOSTS: 'true',
       KSIT_SOURCE_DIRS: env.ksitHome,
