@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { KsitCluster, KsitIntegration, KsitPhase, KsitType } from '../../workflows/search-attributes.js';
+import { repeatRefresh } from './repeat-refresh.js';
 
 export const FLEET_REFRESH_MS = 30_000;
 
@@ -41,19 +42,11 @@ export class FleetPhases {
 
   /** Refreshes now and then every `everyMs`; returns a function that stops it. */
   start(everyMs = FLEET_REFRESH_MS): () => void {
-    let stopped = false;
-    const loop = async () => {
-      while (!stopped) {
-        await this.refresh().catch((err: unknown) =>
-          this.log.warn({ err }, 'fleet phases: visibility query failed; keeping the last values'),
-        );
-        await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
-      }
-    };
-    void loop();
-    return () => {
-      stopped = true;
-    };
+    return repeatRefresh(
+      () => this.refresh(),
+      everyMs,
+      (err) => this.log.warn({ err }, 'fleet phases: visibility query failed; keeping the last values'),
+    );
   }
 
   async refresh(): Promise<number> {

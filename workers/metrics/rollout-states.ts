@@ -3,6 +3,7 @@ import type { Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { KsitIntegration, KsitRolloutState, KsitRolloutWave } from '../../workflows/search-attributes.js';
 import { FLEET_REFRESH_MS } from './fleet-phases.js';
+import { repeatRefresh } from './repeat-refresh.js';
 
 export interface RolloutSeries {
   namespace: string;
@@ -36,19 +37,11 @@ export class RolloutStates {
   ) {}
 
   start(everyMs = FLEET_REFRESH_MS): () => void {
-    let stopped = false;
-    const loop = async () => {
-      while (!stopped) {
-        await this.refresh().catch((err: unknown) =>
-          this.log.warn({ err }, 'rollout states: visibility query failed; keeping the last values'),
-        );
-        await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
-      }
-    };
-    void loop();
-    return () => {
-      stopped = true;
-    };
+    return repeatRefresh(
+      () => this.refresh(),
+      everyMs,
+      (err) => this.log.warn({ err }, 'rollout states: visibility query failed; keeping the last values'),
+    );
   }
 
   async refresh(): Promise<number> {
