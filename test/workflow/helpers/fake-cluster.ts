@@ -6,6 +6,7 @@ import { judgeCheck, type Observation, type WatchHealthInput } from '../../../ac
 import { FailureType } from '../../../shared/failure-types.js';
 import { releaseDrift, type ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, TargetSpec } from '../../../shared/types.js';
+import { ActivityClock } from './activity-clock.js';
 
 /**
  * A scripted cluster for workflow tests: plain fields the test flips to make the cluster unreachable,
@@ -61,14 +62,15 @@ export function target(name: string): TargetSpec {
 
 /**
  * Activities backed by FakeClusters. The health watch advances the test server's clock one interval per check.
- * `settle()` waits for clock calls still in flight, so none outlives the test server (a gRPC retry firing after
- * teardown would crash the next test file in the same jest worker).
+ * `settle()` waits for the watches and clock calls still in flight, so none outlives the test server (a gRPC retry
+ * firing after teardown would crash the next test file in the same jest worker).
  */
 export function fakeActivities(
   env: TestWorkflowEnvironment,
   clusters: Record<string, FakeCluster>,
 ): { activities: Partial<Activities>; settle(): Promise<void> } {
   const inflight = new Set<Promise<unknown>>();
+  let watching = 0;
   const track = <T>(p: Promise<T>): Promise<T> => {
     inflight.add(p);
     void p.finally(() => inflight.delete(p)).catch(() => undefined);
@@ -93,6 +95,33 @@ export function fakeActivities(
     if (!input.release) return { kind: 'health', report };
     const release = releaseOf(c, now);
     return { kind: 'health', report, release, drift: releaseDrift(release, input.release)?.message };
+  };
+  // The health watch: checks, then naps through workflow time until the next check, heartbeating.
+  const fakeWatch = async (input: WatchHealthInput) => {
+    const c = get(input.cluster);
+    const ctx = Context.current();
+    const cancelled = ctx.cancellationSignal;
+    const clock = new ActivityClock(env, track, () => ctx.cancellationDetails);
+    let consecutiveUnhealthy = 0;
+    for (let checks = 1; ; checks++) {
+      if (cancelled.aborted) throw cancelled.reason;
+      c.calls.push('check');
+      const now = await track(env.currentTimeMs());
+      const observation = observe(c, input, now);
+      // The real watch's own return rule; only the clock is the test server's.
+      const verdict = judgeCheck(input, observation, consecutiveUnhealthy, now);
+      consecutiveUnhealthy = verdict.consecutiveUnhealthy;
+      if (verdict.returnNow) {
+        return { observation, checks, signature: verdict.signature, consecutiveUnhealthy, at: now };
+      }
+      // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
+      // the nap races it, as the real watch's does. Each nap starts right after a heartbeat the server has
+      // seen, so 8 s naps stay inside the 10 s heartbeat timeout; fewer naps make skipped time cheaper.
+      const wakeAt = now + Math.min(input.intervalMs, Math.max(1, input.returnBy - now));
+      for (let t = now; t < wakeAt; t = await track(env.currentTimeMs())) {
+        await clock.nap(Math.min(8_000, wakeAt - t), () => ctx.heartbeat(), cancelled);
+      }
+    }
   };
   const activities: Partial<Activities> = {
     async preflightCluster(input) {
@@ -178,43 +207,22 @@ export function fakeActivities(
       return { server: 'https://127.0.0.1:6443', serverVersion: 'v1.36.3' };
     },
     async watchHealth(input) {
-      const c = get(input.cluster);
-      let consecutiveUnhealthy = 0;
-      for (let checks = 1; ; checks++) {
-        if (Context.current().cancellationSignal.aborted) throw Context.current().cancellationSignal.reason;
-        c.calls.push('check');
-        const now = await track(env.currentTimeMs());
-        const observation = observe(c, input, now);
-        // The real watch's own return rule; only the clock is the test server's.
-        const verdict = judgeCheck(input, observation, consecutiveUnhealthy, now);
-        consecutiveUnhealthy = verdict.consecutiveUnhealthy;
-        if (verdict.returnNow) {
-          return { observation, checks, signature: verdict.signature, consecutiveUnhealthy, at: now };
-        }
-        // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
-        // the nap races it, as the real watch's does. Like the real watch, it naps at most 5 s between heartbeats
-        // (the heartbeat timeout is 10 s, and the test server skips time).
-        const { cancellationSignal: cancelled } = Context.current();
-        const wakeAt = now + Math.min(input.intervalMs, Math.max(1, input.returnBy - now));
-        for (let t = now; t < wakeAt; t = await track(env.currentTimeMs())) {
-          Context.current().heartbeat();
-          await Promise.race([
-            // After teardown the test server is gone; the abort below is what ends this activity then.
-            track(env.sleep(Math.min(5_000, wakeAt - t))).catch(() => undefined),
-            new Promise((_, reject) =>
-              cancelled.addEventListener('abort', () => reject(cancelled.reason), { once: true }),
-            ),
-          ]);
-        }
+      watching++;
+      try {
+        return await fakeWatch(input);
+      } finally {
+        watching--;
       }
     },
   };
   return {
     activities,
     settle: async () => {
-      // A watch ended by terminate leaves its nap pending; sleeping alongside lets the server skip time again, so
-      // that nap ends at once instead of after a real-time interval.
-      for (let step = 0; inflight.size > 0 && step < 100; step++) await env.sleep(5_000).catch(() => undefined);
+      // Call with the worker still running, after terminating the workflows: each watch still napping hears
+      // "not found" with its next heartbeat and ends (activity-clock.ts); sleeping lets its nap end at once.
+      for (let step = 0; (watching > 0 || inflight.size > 0) && step < 100; step++) {
+        await env.sleep(5_000).catch(() => undefined);
+      }
       await Promise.allSettled([...inflight]);
     },
   };

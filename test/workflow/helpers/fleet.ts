@@ -10,7 +10,7 @@ import type { DependencyRef, IntegrationSpec, IntegrationStatus } from '../../..
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
 import { fakeActivities, FakeCluster } from './fake-cluster.js';
-import { argocdSpec, workflowBundle } from './harness.js';
+import { argocdSpec, skipTime, workflowBundle } from './harness.js';
 
 export interface Fleet {
   namespace: string;
@@ -76,14 +76,7 @@ export async function withFleet(
   const handle = (name: string) =>
     env.client.workflow.getHandle<typeof integrationWorkflow>(workflowIds.integration(namespace, name));
   const status = (name: string) => handle(name).query(integrationStatusQuery);
-  // As harness.ts's skipTime: a step that took real seconds means the test server kept a stray time-skipping lock.
-  const skip = async (ms: number) => {
-    const began = Date.now();
-    await env.sleep(ms);
-    if (Date.now() - began >= Math.min(ms, 2_000)) {
-      await env.connection.testService?.unlockTimeSkipping({}).catch(() => undefined);
-    }
-  };
+  const skip = (ms: number) => skipTime(env, ms);
   const fleet: Fleet = {
     namespace,
     fakes,
@@ -138,9 +131,9 @@ export async function withFleet(
           .terminate('test over')
           .catch(() => undefined);
       }
+      await Promise.all(Object.values(perTool).map((f) => f.settle()));
     }
   });
-  await Promise.all(Object.values(perTool).map((f) => f.settle()));
 }
 
 export function clusterOf(s: IntegrationStatus, cluster: string) {
