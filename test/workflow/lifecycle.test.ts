@@ -3,14 +3,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FakeCluster } from './helpers/fake-cluster.js';
 import { argocdSpec, phaseOf, withIntegration } from './helpers/harness.js';
 import { saveHistory } from './helpers/histories.js';
-import { registerSearchAttributes } from './helpers/search-attributes.js';
 import { workflowIds } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
 }, 120_000);
 afterAll(async () => {
   await teardownTimeSkippingEnv(env);

@@ -13,13 +13,11 @@ import {
 import { FakeCluster } from './helpers/fake-cluster.js';
 import { argocdSpec, phaseOf, withIntegration } from './helpers/harness.js';
 import { saveHistory } from './helpers/histories.js';
-import { registerSearchAttributes } from './helpers/search-attributes.js';
 import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
 }, 120_000);
 afterAll(async () => {
   await teardownTimeSkippingEnv(env);

@@ -14,13 +14,11 @@ import {
   transitionAt,
   watchRollout,
 } from './helpers/rollout.js';
-import { registerSearchAttributes } from './helpers/search-attributes.js';
 import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
 }, 120_000);
 afterAll(async () => {
   await teardownTimeSkippingEnv(env);

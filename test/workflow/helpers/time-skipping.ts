@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { registerSearchAttributes } from './search-attributes.js';
 
 const servers = new WeakMap<TestWorkflowEnvironment, ChildProcess>();
 
@@ -37,6 +38,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     namespace: 'default',
   });
   servers.set(env, server);
+  await registerSearchAttributes(env);
   return env;
 }
 

@@ -1,15 +1,15 @@
-// NOT RUN YET (named .wip.ts so jest skips it): written for spec.dependsOn but not yet seen passing; on the shared,
-// heavily loaded machine (load 18) the file exceeded its time limits before reporting. Rename to
-// ../dependencies.test.ts once it passes on a quiet machine.
+// NOT RUN BY JEST YET (named .wip.ts): 4 of 8 pass on a quiet machine (session 6); the other 4 show real
+// dependency-signalling bugs (a dependent that never hears its dependency is Running; a delete that never ends).
+// Rename to dependencies.test.ts once they pass.
 // spec.dependsOn on the real workflows (fake clusters, time skipping): gating per cluster on fresh readiness,
 // waiting that costs no timers, dependencies that never come or leave, reverse-order delete, run-time cycles.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { deleteSignal, integrationStatusQuery, updateSpecUpdate, workflowIds } from '../../../workflows/definitions.js';
-import { specDigest } from '../../../workflows/dependencies/spec-digest.js';
-import { clusterOf, withFleet } from '../helpers/fleet.js';
-import { workflowBundle } from '../helpers/harness.js';
-import { createTimeSkippingEnv, teardownTimeSkippingEnv } from '../helpers/time-skipping.js';
+import { deleteSignal, integrationStatusQuery, updateSpecUpdate, workflowIds } from '../../workflows/definitions.js';
+import { specDigest } from '../../workflows/dependencies/spec-digest.js';
+import { clusterOf, withFleet } from './helpers/fleet.js';
+import { workflowBundle } from './helpers/harness.js';
+import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
