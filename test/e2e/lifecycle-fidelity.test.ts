@@ -78,6 +78,8 @@ spec:
   const { core } = kubeClient('cluster-2');
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   const spec = ksit.spec('custom', [target], {
+    // The manifest test above holds the default name custom-<run>.
+    name: `gadgets-${ksit.run}`,
     toolNamespace: namespace,
     install: { method: 'manifest', source },
     components: [{ kind: 'Deployment', name: 'demo-app' }],
@@ -127,6 +129,8 @@ test('a CRD that never becomes Established shows Failed with that reason, never 
   await writeFile(source, JSON.stringify(crd('gadgets', 'Widget')));
   const namespace = `crd-${ksit.run}`;
   const spec = ksit.spec('custom', [target], {
+    // The manifest test above holds the default name custom-<run>.
+    name: `gadgets-${ksit.run}`,
     toolNamespace: namespace,
     install: { method: 'manifest', source },
     components: [{ kind: 'Deployment', name: 'gadget-controller' }],
