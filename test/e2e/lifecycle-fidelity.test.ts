@@ -78,8 +78,6 @@ spec:
   const { core } = kubeClient('cluster-2');
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   const spec = ksit.spec('custom', [target], {
-    // The manifest test above holds the default name custom-<run>.
-    name: `gadgets-${ksit.run}`,
     toolNamespace: namespace,
     install: { method: 'manifest', source },
     components: [{ kind: 'Deployment', name: 'demo-app' }],
