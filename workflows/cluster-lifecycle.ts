@@ -62,7 +62,13 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     revision: input.revision,
   };
   let current: CancellationScope | undefined;
-  const interrupt = () => current?.cancel();
+  // A signal can arrive between two steps, while the status goes out; it must still interrupt the action decided
+  // before it, or a wait with no end (a held uninstall, a dependency gate) would never hear of it.
+  let interruptPending = false;
+  const interrupt = () => {
+    if (current) current.cancel();
+    else interruptPending = true;
+  };
   let doing = '';
   const withDependencies = patched('ksit-dependencies');
   // spec.dependsOn: reports from dependencies become gates; a change interrupts only a wait or a watch, never an install.
@@ -129,6 +135,11 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   }
 
   async function interruptible<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    // Runs recorded before this check replay as they ran (the marker is written only when it changes something).
+    if (interruptPending && patched('ksit-interrupt-between-steps')) {
+      interruptPending = false;
+      return undefined;
+    }
     current = new CancellationScope();
     try {
       return await current.run(fn);
@@ -158,8 +169,11 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       await condition(() => true);
       return continueAsNew<typeof clusterLifecycleWorkflow>({ ...input, spec, state: s });
     }
+    // This decision sees every signal so far; only later ones interrupt what it chooses.
+    interruptPending = false;
     const step = dependencies.annotate(nextStep(s, obs, spec));
     s = step.state;
+    doing = step.action.kind;
     await show(step, obs);
     if (step.action.kind === 'end') {
       await dependencies.leave();
@@ -167,7 +181,6 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
       return s.status;
     }
     const digest = specDigest(spec);
-    doing = step.action.kind;
     obs = await perform(ctx, step.action);
     doing = '';
     dependencies.observed(obs, digest);

@@ -183,4 +183,25 @@ describe('dependsOn', () => {
     },
     TIMEOUT,
   );
+
+  test(
+    'per cluster: a dependency that does not target a cluster is a permanent message there; the other cluster installs',
+    async () => {
+      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1', 'cluster-2'], async (f) => {
+        await f.start(f.spec('cert-manager', [], { targetClusters: ['cluster-1'] }));
+        await f.start(f.spec('istio', ['cert-manager']));
+        const s = await f.until(
+          'istio',
+          (x) => phase(x, 'cluster-1') === 'Running' && message(x, 'cluster-2').includes('does not target'),
+          'istio per cluster',
+        );
+        expect(phase(s, 'cluster-2')).toBe('Pending');
+        expect(message(s, 'cluster-2')).toBe(
+          "dependency cert-manager does not target cluster-2, so istio will not be installed here: add cluster-2 to cert-manager's targets, or remove it from spec.dependsOn",
+        );
+        expect(f.installs.sort()).toEqual(['cert-manager@cluster-1', 'istio@cluster-1']);
+      });
+    },
+    TIMEOUT,
+  );
 });

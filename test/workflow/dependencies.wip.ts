@@ -1,7 +1,6 @@
-// NOT RUN BY JEST YET (named .wip.ts). Each passes alone on a quiet machine (session 6), but after the tests in
-// dependencies.test.ts in the same file run, istio waits for cert-manager (Progressing) until the step limit, and
-// alone the reverse-order case's `istio.result()` hit the workflow execution timeout once. Not understood yet:
-// rename into dependencies.test.ts once they pass there, several runs in a row.
+// NOT RUN BY JEST YET (named .wip.ts): after the dependent is deleted, the dependency whose uninstall was held for
+// it never finishes (`dependency.result()` reaches the workflow execution timeout, or the test its time limit).
+// A product bug in releasing a held uninstall, not found yet (session 6). Move into dependencies.test.ts once fixed.
 // spec.dependsOn on the real workflows (fake clusters, time skipping): gating per cluster on fresh readiness,
 // waiting that costs no timers, dependencies that never come or leave, reverse-order delete, run-time cycles.
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
@@ -60,27 +59,6 @@ describe('dependsOn', () => {
         await f.handle('cert-manager').result();
         expect(f.fakes['cert-manager']?.['cluster-1']?.installed).toBe(false);
         expect(f.fakes['istio']?.['cluster-1']?.installed).toBe(true);
-      });
-    },
-    TIMEOUT,
-  );
-
-  test(
-    'per cluster: a dependency that does not target a cluster is a permanent message there; the other cluster installs',
-    async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1', 'cluster-2'], async (f) => {
-        await f.start(f.spec('cert-manager', [], { targetClusters: ['cluster-1'] }));
-        await f.start(f.spec('istio', ['cert-manager']));
-        const s = await f.until(
-          'istio',
-          (x) => phase(x, 'cluster-1') === 'Running' && message(x, 'cluster-2').includes('does not target'),
-          'istio per cluster',
-        );
-        expect(phase(s, 'cluster-2')).toBe('Pending');
-        expect(message(s, 'cluster-2')).toBe(
-          "dependency cert-manager does not target cluster-2, so istio will not be installed here: add cluster-2 to cert-manager's targets, or remove it from spec.dependsOn",
-        );
-        expect(f.installs.sort()).toEqual(['cert-manager@cluster-1', 'istio@cluster-1']);
       });
     },
     TIMEOUT,
