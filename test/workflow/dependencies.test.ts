@@ -1,35 +1,19 @@
 // spec.dependsOn on the real workflows (fake clusters, time skipping): gating per cluster on fresh readiness,
 // waiting that costs no timers, dependencies that never come or leave, reverse-order delete, run-time cycles.
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, test } from '@jest/globals';
 import { deleteSignal, integrationStatusQuery, updateSpecUpdate, workflowIds } from '../../workflows/definitions.js';
 import { specDigest } from '../../workflows/dependencies/spec-digest.js';
 import { clusterOf, withFleet } from './helpers/fleet.js';
-import { workflowBundle } from './helpers/harness.js';
-import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
+import { DEPENDENCY_TEST_TIMEOUT, message, phase, testServerPerTest } from './helpers/dependency-tests.js';
 
-// A test server of its own for each test: several Integrations per test end by terminate, and a time-skipping
-// lock that one test's leftovers keep would make the next test's clock run in real time.
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  await workflowBundle(); // bundled once here, so no test's time limit pays for webpack on a busy machine
-}, 600_000);
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterEach(async () => {
-  await teardownTimeSkippingEnv(env);
-});
-
-const TIMEOUT = 300_000;
-const phase = (s: Parameters<typeof clusterOf>[0], c = 'cluster-1') => clusterOf(s, c)?.phase;
-const message = (s: Parameters<typeof clusterOf>[0], c = 'cluster-1') => clusterOf(s, c)?.message ?? '';
+const env = testServerPerTest();
+const TIMEOUT = DEPENDENCY_TEST_TIMEOUT;
 
 describe('dependsOn', () => {
   test(
     'a dependent waits (Pending, the dependency and its phase named) and installs only once the dependency is Running',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         const cm = f.fakes['cert-manager']?.['cluster-1'];
         if (!cm) throw new Error('no fake');
         cm.healthy = false; // installs, then stays unready: a slow dependency
@@ -43,7 +27,7 @@ describe('dependsOn', () => {
         expect(phase(waiting)).toBe('Pending');
         expect(f.installs).toEqual(['cert-manager@cluster-1']);
         // Waiting costs nothing: the dependent's lifecycle starts no timer while it waits.
-        const lifecycle = env.client.workflow.getHandle(workflowIds.cluster(f.namespace, 'istio', 'cluster-1'));
+        const lifecycle = env().client.workflow.getHandle(workflowIds.cluster(f.namespace, 'istio', 'cluster-1'));
         const before = (await lifecycle.fetchHistory()).events?.length ?? 0;
         await f.skip(30 * 60_000);
         const after = (await lifecycle.fetchHistory()).events?.length ?? 0;
@@ -63,7 +47,7 @@ describe('dependsOn', () => {
   test(
     'a stale Running does not count: after a dependency spec change the dependent installs only at the new spec',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         const v1 = f.spec('cert-manager');
         await f.start(v1);
         await f.until('cert-manager', (s) => phase(s) === 'Running', 'cert-manager Running');
@@ -91,11 +75,11 @@ describe('dependsOn', () => {
   test(
     'a dependency that never comes: Pending with a clear message, asked again with backoff (bounded history)',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         await f.start(f.spec('istio', ['cert-manager']));
         const s = await f.until('istio', (x) => message(x).includes('no Integration'), 'istio waiting');
         expect(message(s)).toBe(`waiting for cert-manager on cluster-1 (no Integration ${f.namespace}/cert-manager)`);
-        const lifecycle = env.client.workflow.getHandle(workflowIds.cluster(f.namespace, 'istio', 'cluster-1'));
+        const lifecycle = env().client.workflow.getHandle(workflowIds.cluster(f.namespace, 'istio', 'cluster-1'));
         for (let i = 0; i < 12; i++) await f.skip(10 * 60_000); // two hours
         const events = (await lifecycle.fetchHistory()).events ?? [];
         // 5 s doubling to 5 min: about 30 tries in two hours (about 11 history events each), not one per check.
@@ -117,7 +101,7 @@ describe('dependsOn', () => {
   test(
     'a dependency deleted while dependents wait: they keep waiting and say why; nothing installs',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         const cm = f.fakes['cert-manager']?.['cluster-1'];
         if (!cm) throw new Error('no fake');
         cm.healthy = false;
@@ -141,7 +125,7 @@ describe('dependsOn', () => {
   test(
     'a dependency that turns Degraded later: the dependent is neither uninstalled nor reinstalled, its status notes it',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         await f.start(f.spec('cert-manager'));
         await f.start(f.spec('istio', ['cert-manager']));
         await f.until('istio', (s) => phase(s) === 'Running', 'istio Running');
@@ -166,7 +150,7 @@ describe('dependsOn', () => {
   test(
     'a cycle created at run time is Failed with the cycle, until the spec changes',
     async () => {
-      await withFleet(env, ['alpha', 'beta'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['alpha', 'beta'], ['cluster-1'], async (f) => {
         await f.start(f.spec('alpha', ['beta']));
         const beta = f.spec('beta', ['alpha']);
         await f.start(beta);
@@ -187,7 +171,7 @@ describe('dependsOn', () => {
   test(
     'per cluster: a dependency that does not target a cluster is a permanent message there; the other cluster installs',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1', 'cluster-2'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1', 'cluster-2'], async (f) => {
         await f.start(f.spec('cert-manager', [], { targetClusters: ['cluster-1'] }));
         await f.start(f.spec('istio', ['cert-manager']));
         const s = await f.until(

@@ -3,35 +3,19 @@
 // A product bug in releasing a held uninstall, not found yet (session 6). Move into dependencies.test.ts once fixed.
 // spec.dependsOn on the real workflows (fake clusters, time skipping): gating per cluster on fresh readiness,
 // waiting that costs no timers, dependencies that never come or leave, reverse-order delete, run-time cycles.
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, test } from '@jest/globals';
 import { deleteSignal } from '../../workflows/definitions.js';
-import { clusterOf, withFleet } from './helpers/fleet.js';
-import { workflowBundle } from './helpers/harness.js';
-import { createTimeSkippingEnv, teardownTimeSkippingEnv } from './helpers/time-skipping.js';
+import { withFleet } from './helpers/fleet.js';
+import { DEPENDENCY_TEST_TIMEOUT, message, phase, testServerPerTest } from './helpers/dependency-tests.js';
 
-// A test server of its own for each test: several Integrations per test end by terminate, and a time-skipping
-// lock that one test's leftovers keep would make the next test's clock run in real time.
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  await workflowBundle(); // bundled once here, so no test's time limit pays for webpack on a busy machine
-}, 600_000);
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterEach(async () => {
-  await teardownTimeSkippingEnv(env);
-});
-
-const TIMEOUT = 300_000;
-const phase = (s: Parameters<typeof clusterOf>[0], c = 'cluster-1') => clusterOf(s, c)?.phase;
-const message = (s: Parameters<typeof clusterOf>[0], c = 'cluster-1') => clusterOf(s, c)?.message ?? '';
+const env = testServerPerTest();
+const TIMEOUT = DEPENDENCY_TEST_TIMEOUT;
 
 describe('dependsOn', () => {
   test(
     'reverse order on removal: the uninstall is held while the dependent is installed, then proceeds; --force does not wait',
     async () => {
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         await f.start(f.spec('cert-manager'));
         await f.start(f.spec('istio', ['cert-manager']));
         await f.until('istio', (s) => phase(s) === 'Running', 'istio Running');
@@ -51,7 +35,7 @@ describe('dependsOn', () => {
         const order = [...(f.fakes['istio']?.['cluster-1']?.calls ?? [])];
         expect(order).toContain('uninstall');
       });
-      await withFleet(env, ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
         await f.start(f.spec('cert-manager'));
         await f.start(f.spec('istio', ['cert-manager']));
         await f.until('istio', (s) => phase(s) === 'Running', 'istio Running');
