@@ -109,7 +109,7 @@ describe('dependsOn', () => {
         await f.start(f.spec('istio', ['cert-manager']));
         await f.until('istio', (s) => message(s).startsWith('waiting for cert-manager'), 'istio waiting');
         await f.handle('cert-manager').signal(deleteSignal, { uninstall: true });
-        await f.handle('cert-manager').result();
+        await f.deleted('cert-manager');
         const s = await f.until('istio', (x) => /no Integration|being deleted/.test(message(x)), 'istio told');
         expect(phase(s)).toBe('Pending');
         await f.skip(30 * 60_000);
@@ -184,6 +184,42 @@ describe('dependsOn', () => {
           "dependency cert-manager does not target cluster-2, so istio will not be installed here: add cluster-2 to cert-manager's targets, or remove it from spec.dependsOn",
         );
         expect(f.installs.sort()).toEqual(['cert-manager@cluster-1', 'istio@cluster-1']);
+      });
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'reverse order on removal: the uninstall is held while the dependent is installed, then proceeds; --force does not wait',
+    async () => {
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+        await f.start(f.spec('cert-manager'));
+        await f.start(f.spec('istio', ['cert-manager']));
+        await f.until('istio', (s) => phase(s) === 'Running', 'istio Running');
+        const dependency = f.handle('cert-manager');
+        await dependency.signal(deleteSignal, { uninstall: true });
+        const held = await f.until('cert-manager', (s) => message(s).startsWith('uninstall held'), 'held');
+        expect(message(held)).toBe(
+          `uninstall held: still needed here by ${f.namespace}/istio (delete those first, or delete with --force)`,
+        );
+        await f.skip(20 * 60_000); // longer than the usual delete wait: a held uninstall does not give up
+        expect(f.fakes['cert-manager']?.['cluster-1']?.installed).toBe(true);
+        await f.handle('istio').signal(deleteSignal, { uninstall: true });
+        await f.deleted('istio');
+        await f.deleted('cert-manager');
+        expect(f.fakes['istio']?.['cluster-1']?.installed).toBe(false);
+        expect(f.fakes['cert-manager']?.['cluster-1']?.installed).toBe(false);
+        const order = [...(f.fakes['istio']?.['cluster-1']?.calls ?? [])];
+        expect(order).toContain('uninstall');
+      });
+      await withFleet(env(), ['cert-manager', 'istio'], ['cluster-1'], async (f) => {
+        await f.start(f.spec('cert-manager'));
+        await f.start(f.spec('istio', ['cert-manager']));
+        await f.until('istio', (s) => phase(s) === 'Running', 'istio Running');
+        await f.handle('cert-manager').signal(deleteSignal, { uninstall: true, force: true });
+        await f.deleted('cert-manager');
+        expect(f.fakes['cert-manager']?.['cluster-1']?.installed).toBe(false);
+        expect(f.fakes['istio']?.['cluster-1']?.installed).toBe(true);
       });
     },
     TIMEOUT,

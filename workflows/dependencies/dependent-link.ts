@@ -3,7 +3,7 @@
 // lifecycle's dependency gates, status fields and notes up to date, and unregisters when the lifecycle ends.
 // Waiting costs nothing: no timers run while every dependency exists; a dependency that does not exist (yet) is
 // asked again after 5 s, doubling up to 5 min.
-import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { dependencyKey } from '../../shared/dependencies/cycles.js';
 import type { ClusterStatus, IntegrationSpec } from '../../shared/types.js';
 import { workflowIds } from '../definitions.js';
@@ -166,12 +166,19 @@ export function linkDependencies(ctx: LinkContext) {
       status.upstream = Object.keys(picture.upstream).length > 0 ? picture.upstream : undefined;
       return JSON.stringify([status.observedSpec, status.dependencies, status.upstream]) !== before;
     },
-    /** The lifecycle ends: tell every dependency, so an uninstall held for this one can go on. */
+    /**
+     * The lifecycle ends: tell every dependency, so an uninstall held for this one can go on. Every one in the
+     * spec, not only those it knows it registered with: a dependency being deleted still holds a registration
+     * that this side has already let go of (to register again with a re-created one).
+     */
     async leave(): Promise<void> {
       stopped = true;
       const registration = { dependent: self(), cluster: ctx.cluster, workflowId: ctx.workflowId, installed: false };
+      const known = Object.keys(ctx.state().registeredWith ?? {});
+      // Runs recorded before this told only the registered ones, and replay that way.
+      const keys = new Set(patched('ksit-leave-tells-every-dependency') ? [...known, ...wanted().keys()] : known);
       await Promise.all(
-        Object.keys(ctx.state().registeredWith ?? {}).map(async (key) => {
+        [...keys].sort().map(async (key) => {
           const [namespace, name] = key.split('/') as [string, string];
           try {
             await getExternalWorkflowHandle(workflowIds.integration(namespace, name)).signal(

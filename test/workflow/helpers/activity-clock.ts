@@ -24,6 +24,8 @@ export class ActivityClock {
     /** Registers a server call still in flight, so the test waits for it before the server goes away. */
     private readonly track: <T>(p: Promise<T>) => Promise<T>,
     private readonly cancellation: () => ActivityCancellationDetails | undefined,
+    /** Told when this activity gave its lock back itself (its workflow was gone). */
+    private readonly gaveBack: () => void = () => undefined,
   ) {}
 
   /** Heartbeats, then naps `ms` of workflow time or until `signal` aborts (then throws its reason). */
@@ -49,7 +51,7 @@ export class ActivityClock {
 
   private async cancelled(signal: AbortSignal): Promise<never> {
     if (this.cancellation()?.notFound) {
-      await this.track(this.service().unlockTimeSkipping({})).catch(() => undefined);
+      await this.track(this.service().unlockTimeSkipping({})).then(this.gaveBack, () => undefined);
     }
     throw signal.reason;
   }

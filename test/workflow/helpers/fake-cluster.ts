@@ -68,9 +68,11 @@ export function target(name: string): TargetSpec {
 export function fakeActivities(
   env: TestWorkflowEnvironment,
   clusters: Record<string, FakeCluster>,
-): { activities: Partial<Activities>; settle(): Promise<void> } {
+): { activities: Partial<Activities>; settle(): Promise<void>; givenBack(workflowId: string): number } {
   const inflight = new Set<Promise<unknown>>();
   let watching = 0;
+  /** Workflow id -> how many of its watches gave their time-skipping lock back themselves (activity-clock.ts). */
+  const gaveBack = new Map<string, number>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     inflight.add(p);
     void p.finally(() => inflight.delete(p)).catch(() => undefined);
@@ -101,7 +103,13 @@ export function fakeActivities(
     const c = get(input.cluster);
     const ctx = Context.current();
     const cancelled = ctx.cancellationSignal;
-    const clock = new ActivityClock(env, track, () => ctx.cancellationDetails);
+    const workflowId = ctx.info.workflowExecution?.workflowId ?? '';
+    const clock = new ActivityClock(
+      env,
+      track,
+      () => ctx.cancellationDetails,
+      () => gaveBack.set(workflowId, (gaveBack.get(workflowId) ?? 0) + 1),
+    );
     let consecutiveUnhealthy = 0;
     for (let checks = 1; ; checks++) {
       if (cancelled.aborted) throw cancelled.reason;
@@ -217,6 +225,7 @@ export function fakeActivities(
   };
   return {
     activities,
+    givenBack: (workflowId) => gaveBack.get(workflowId) ?? 0,
     settle: async () => {
       // Call with the worker still running, after terminating the workflows: each watch still napping hears
       // "not found" with its next heartbeat and ends (activity-clock.ts); sleeping lets its nap end at once.

@@ -9,6 +9,7 @@ import type { Activities } from '../../../activities/index.js';
 import type { DependencyRef, IntegrationSpec, IntegrationStatus } from '../../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
+import { giveBackLocksOfClosed } from './closed-workflow-locks.js';
 import { fakeActivities, FakeCluster } from './fake-cluster.js';
 import { argocdSpec, skipTime, workflowBundle } from './harness.js';
 
@@ -29,6 +30,8 @@ export interface Fleet {
     stepMs?: number,
   ): Promise<IntegrationStatus>;
   skip(ms: number): Promise<void>;
+  /** Waits for a deleted Integration's result and for its lifecycles to end (then mends the test server's clock). */
+  deleted(name: string): Promise<IntegrationStatus>;
 }
 
 /** Runs `body` with one worker for every tool in `tools` (tool name -> its clusters). */
@@ -115,6 +118,14 @@ export async function withFleet(
       throw new Error(`timed out waiting for ${what}; last status of ${name}: ${JSON.stringify(last, null, 1)}`);
     },
     skip,
+    async deleted(name) {
+      const result = await handle(name).result();
+      const lifecycles = clusters.map((c) => workflowIds.cluster(namespace, name, c));
+      const fake = perTool[name];
+      if (!fake) throw new Error(`no fakes for ${name}`);
+      await giveBackLocksOfClosed(env, workflowIds.integration(namespace, name), lifecycles, fake);
+      return result;
+    },
   };
   await worker.runUntil(async () => {
     try {
