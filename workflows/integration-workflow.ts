@@ -1,41 +1,33 @@
 import {
-  ApplicationFailure,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   patched,
   setHandler,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { LISTING_MEMO_KEY, listingMemoOf } from '../shared/listing-memo.js';
 import { aggregatePhase } from '../shared/phases.js';
 import { specUpdateProblems } from '../shared/spec-invariants.js';
 import type { ClusterStatus, IntegrationSpec, IntegrationStatus } from '../shared/types.js';
-import { reconcileTargets } from './integration/targets.js';
 import {
   clusterDeleteSignal,
-  clusterPauseSignal,
-  clusterReinstallSignal,
   clusterSpecSignal,
   clusterStatusSignal,
-  type ClusterScope,
   deleteSignal,
   type DeleteRequest,
   integrationSpecQuery,
   integrationStatusQuery,
-  pauseUpdate,
   refreshTargetsSignal,
-  reinstallUpdate,
-  resumeUpdate,
   updateSpecUpdate,
 } from './definitions.js';
 import { createDependencyHub } from './dependencies/hub.js';
 import { removeClusters } from './dependencies/remove.js';
 import type { DependencyHubMemory } from './dependencies/types.js';
+import { lifecycleOf, registerClusterCommands } from './integration/cluster-commands.js';
+import { createPublisher } from './integration/publish.js';
+import { reconcileTargets } from './integration/targets.js';
 import { createRolloutDriver, type RolloutMemory } from './rollout/run-rollout.js';
-import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from './search-attributes.js';
+import { KsitIntegration, KsitKind, KsitType } from './search-attributes.js';
 
 /** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
  * each resolve costs about 11 history events, so not more often. */
@@ -75,8 +67,6 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
   let resolveNow = true;
   let missingChecks = 0;
   let deleteRequest: DeleteRequest | undefined;
-  let lastPhase = '';
-  let lastListing = '';
   // `ksit get` reads the fleet from this memo (one visibility list); runs recorded before it replay without it.
   const listingMemo = patched('ksit-listing-memo');
   // Dependents (spec.dependsOn of other Integrations) hear from this one when it changes on their cluster.
@@ -111,19 +101,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     clusters: () => st.clusters,
   });
   if (!st.revisions?.length) rollouts.accept(spec, { by: input.by }, 'created');
-  const child = (cluster: string) => {
-    const id = st.children[cluster];
-    if (!id)
-      throw ApplicationFailure.nonRetryable(`cluster ${cluster} is not a target of ${spec.namespace}/${spec.name}`);
-    return getExternalWorkflowHandle(id);
-  };
-  const scoped = (scope: ClusterScope) => (scope.cluster ? [scope.cluster] : Object.keys(st.children).sort());
-  const validateScope = (scope: ClusterScope) => {
-    if (scope.cluster && !st.children[scope.cluster]) {
-      const known = Object.keys(st.children).sort().join(', ') || 'none yet';
-      throw new Error(`cluster ${scope.cluster} is not a target of ${spec.namespace}/${spec.name} (targets: ${known})`);
-    }
-  };
+  const child = (cluster: string) => lifecycleOf({ spec: () => spec, children: () => st.children }, cluster);
+  const published = createPublisher(status, () => Object.keys(st.children).sort(), listingMemo);
 
   setHandler(integrationStatusQuery, status);
   setHandler(integrationSpecQuery, () => spec);
@@ -151,31 +130,11 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
       },
     },
   );
-  const forward = async (scope: ClusterScope, send: (cluster: string) => Promise<void>) => {
-    const clusters = scoped(scope);
-    await Promise.all(clusters.map(send));
-    return { clusters };
-  };
-  setHandler(
-    pauseUpdate,
-    (scope) => {
-      if (!scope.cluster) st.paused = true;
-      return forward(scope, (c) => child(c).signal(clusterPauseSignal, true));
-    },
-    { validator: validateScope },
-  );
-  setHandler(
-    resumeUpdate,
-    (scope) => {
-      if (!scope.cluster) st.paused = false;
-      return forward(scope, (c) => child(c).signal(clusterPauseSignal, false));
-    },
-    { validator: validateScope },
-  );
-  setHandler(reinstallUpdate, (scope) => forward(scope, (c) => child(c).signal(clusterReinstallSignal)), {
-    validator: (scope) => {
-      validateScope(scope);
-      if (!spec.install) throw new Error(`${spec.namespace}/${spec.name} has no autoInstall: nothing to reinstall`);
+  registerClusterCommands({
+    spec: () => spec,
+    children: () => st.children,
+    setPaused: (paused) => {
+      st.paused = paused;
     },
   });
   setHandler(refreshTargetsSignal, () => {
@@ -201,7 +160,7 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
       missingChecks = st.missing.length > 0 ? missingChecks + 1 : 0;
     }
     const rolloutWakeAt = withRollouts ? await rollouts.drive() : undefined;
-    publishPhase();
+    published.publish();
     await hub.flush();
     const nextResolveMs =
       missingChecks > 0
@@ -213,7 +172,7 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
       () =>
         resolveNow ||
         deleteRequest !== undefined ||
-        phaseChanged() ||
+        published.changed() ||
         hub.dirty() ||
         (withRollouts && rollouts.wantsStep()),
       waitMs,
@@ -226,31 +185,6 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
       await condition(() => true);
       return continueAsNew<typeof integrationWorkflow>({ ...input, spec, state: st });
     }
-  }
-
-  function phaseChanged(): boolean {
-    return status().phase !== lastPhase || (listingMemo && listingOf() !== lastListing);
-  }
-
-  function listingOf(): string {
-    return JSON.stringify(listingMemoOf(status()));
-  }
-
-  function publishPhase(): void {
-    const phase = status().phase;
-    if (listingMemo) {
-      const listing = listingOf();
-      if (listing !== lastListing) {
-        lastListing = listing;
-        upsertMemo({ [LISTING_MEMO_KEY]: listingMemoOf(status()) });
-      }
-    }
-    if (phase === lastPhase) return;
-    lastPhase = phase;
-    upsertSearchAttributes([
-      { key: KsitPhase, value: phase },
-      { key: KsitClusters, value: Object.keys(st.children).sort() },
-    ]);
   }
 
   async function remove(req: DeleteRequest): Promise<IntegrationStatus> {

@@ -1,5 +1,6 @@
 // What people do to a running rollout: approve, pause, resume, abort. Each is pure: it returns the next state, or
 // a problem that the update's validator sends back before anything is recorded.
+import type { Revision } from './revisions.js';
 import { copyState, isTerminal, type ActivePhase, type RolloutState } from './state.js';
 
 export type RolloutCommand = 'approve' | 'pause' | 'resume' | 'abort';
@@ -55,4 +56,17 @@ export function applyRolloutCommand(
       return { state: s };
     }
   }
+}
+
+/** The revision `ksit rollout undo [--to-revision N]` goes back to, or why it cannot. */
+export function undoTarget(current: RolloutState | undefined, revisions: Revision[], toRevision?: number): number {
+  if (!current) throw new Error('no revision yet: nothing to undo');
+  const to = toRevision ?? current.previousRevision;
+  const kept = revisions.map((x) => x.revision);
+  if (!Number.isInteger(to) || to < 1) throw new Error('no earlier revision to undo to; give --to-revision');
+  if (!kept.includes(to)) throw new Error(`revision ${to} is not kept; kept revisions: ${kept.join(', ')}`);
+  if (to === current.revision && current.phase === 'Complete') {
+    throw new Error(`revision ${to} already runs on every cluster`);
+  }
+  return to;
 }

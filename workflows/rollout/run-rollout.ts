@@ -5,12 +5,12 @@ import { getExternalWorkflowHandle, patched, setHandler, upsertSearchAttributes 
 import type { ClusterStatus, IntegrationSpec } from '../../shared/types.js';
 import { clusterSpecSignal } from '../definitions.js';
 import { KsitRolloutState, KsitRolloutWave } from '../search-attributes.js';
-import { applyRolloutCommand } from './commands.js';
+import { applyRolloutCommand, undoTarget } from './commands.js';
 import { decideRollout, type RolloutStep } from './decide.js';
 import { rolloutCommandUpdate, rolloutHistoryQuery, rolloutStatusQuery, rolloutUndoUpdate } from './definitions.js';
 import { allAtOnce, planWaves, type WavePlan } from './plan-waves.js';
 import { addRevision, findRevision, historyOf, type Revision, type RevisionMeta } from './revisions.js';
-import { startRollout, stableRevision, type ClusterView, type RolloutSettings, type RolloutState } from './state.js';
+import { settingsOf, startRollout, stableRevision, type ClusterView, type RolloutState } from './state.js';
 import { rolloutStatus, type RolloutStatus } from './status.js';
 
 /** What the Integration keeps for its rollouts (part of its state, so it survives continue-as-new). */
@@ -27,14 +27,6 @@ export interface RolloutHost {
   /** Target name -> lifecycle workflow id. */
   children(): Record<string, string>;
   clusters(): Record<string, ClusterStatus>;
-}
-
-export function settingsOf(spec: IntegrationSpec): RolloutSettings {
-  return {
-    mode: spec.rollout ? 'waves' : 'all',
-    onFailure: spec.rollout?.onFailure ?? 'rollback',
-    progressDeadlineMs: spec.rollout?.progressDeadlineMs ?? 0,
-  };
 }
 
 export function createRolloutDriver(mem: RolloutMemory, host: RolloutHost) {
@@ -111,7 +103,7 @@ export function createRolloutDriver(mem: RolloutMemory, host: RolloutHost) {
   setHandler(
     rolloutUndoUpdate,
     (req) => {
-      const to = undoTarget(req.toRevision);
+      const to = undoTarget(mem.rollout, mem.revisions ?? [], req.toRevision);
       mem.rollout = startRollout(
         mem.rollout,
         to,
@@ -121,19 +113,8 @@ export function createRolloutDriver(mem: RolloutMemory, host: RolloutHost) {
       );
       return status() as RolloutStatus;
     },
-    { validator: (req) => void undoTarget(req?.toRevision) },
+    { validator: (req) => void undoTarget(mem.rollout, mem.revisions ?? [], req?.toRevision) },
   );
-
-  function undoTarget(toRevision: number | undefined): number {
-    const r = mem.rollout;
-    if (!r) throw new Error('no revision yet: nothing to undo');
-    const to = toRevision ?? r.previousRevision;
-    const kept = (mem.revisions ?? []).map((x) => x.revision);
-    if (!Number.isInteger(to) || to < 1) throw new Error('no earlier revision to undo to; give --to-revision');
-    if (!kept.includes(to)) throw new Error(`revision ${to} is not kept; kept revisions: ${kept.join(', ')}`);
-    if (to === r.revision && r.phase === 'Complete') throw new Error(`revision ${to} already runs on every cluster`);
-    return to;
-  }
 
   return {
     accept,

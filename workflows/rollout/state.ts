@@ -1,5 +1,5 @@
 // The rollout's state and the rules for starting one. Pure data and functions: workflow code, table-tested.
-import type { ClusterPhase } from '../../shared/types.js';
+import type { ClusterPhase, IntegrationSpec } from '../../shared/types.js';
 
 export const ROLLOUT_PHASES = [
   'Progressing',
@@ -115,4 +115,13 @@ export function startRollout(
 /** Deep copy: the decision returns a new state and never changes the one it was given. */
 export function copyState(s: RolloutState): RolloutState {
   return JSON.parse(JSON.stringify(s)) as RolloutState;
+}
+
+/** How a spec's changes roll out: wave by wave when it has `spec.rollout`, else to every cluster at once. */
+export function settingsOf(spec: IntegrationSpec): RolloutSettings {
+  return {
+    mode: spec.rollout ? 'waves' : 'all',
+    onFailure: spec.rollout?.onFailure ?? 'rollback',
+    progressDeadlineMs: spec.rollout?.progressDeadlineMs ?? 0,
+  };
 }

@@ -22,7 +22,14 @@ export async function giveBackLocksOfClosed(
   lifecycleIds: string[],
   fake: { settle(): Promise<void>; givenBack(workflowId: string): number },
 ): Promise<number> {
-  await Promise.all(lifecycleIds.map((id) => env.client.workflow.getHandle(id).result().catch(() => undefined)));
+  await Promise.all(
+    lifecycleIds.map((id) =>
+      env.client.workflow
+        .getHandle(id)
+        .result()
+        .catch(() => undefined),
+    ),
+  );
   await fake.settle(); // every watch has ended and said whether it gave its lock back
   let leaked = 0;
   for (const id of lifecycleIds) {

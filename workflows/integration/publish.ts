@@ -1,0 +1,40 @@
+// What an Integration shows outside its queries: the `KsitPhase` / `KsitClusters` search attributes (for
+// `temporal workflow list` and the Web UI) and the listing memo `ksit get` reads the fleet from. Both are written
+// only when they change, so an unchanged Integration adds no history events.
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { LISTING_MEMO_KEY, listingMemoOf } from '../../shared/listing-memo.js';
+import type { IntegrationStatus } from '../../shared/types.js';
+import { KsitClusters, KsitPhase } from '../search-attributes.js';
+
+export function createPublisher(
+  status: () => IntegrationStatus,
+  clusters: () => string[],
+  /** False for runs recorded before the listing memo existed (they replay without it). */
+  withListing: boolean,
+) {
+  let lastPhase = '';
+  let lastListing = '';
+  const listingOf = () => JSON.stringify(listingMemoOf(status()));
+  return {
+    /** Something published would change. */
+    changed(): boolean {
+      return status().phase !== lastPhase || (withListing && listingOf() !== lastListing);
+    },
+    publish(): void {
+      if (withListing) {
+        const listing = listingOf();
+        if (listing !== lastListing) {
+          lastListing = listing;
+          upsertMemo({ [LISTING_MEMO_KEY]: listingMemoOf(status()) });
+        }
+      }
+      const phase = status().phase;
+      if (phase === lastPhase) return;
+      lastPhase = phase;
+      upsertSearchAttributes([
+        { key: KsitPhase, value: phase },
+        { key: KsitClusters, value: clusters() },
+      ]);
+    },
+  };
+}
