@@ -1,11 +1,4 @@
-import {
-  condition,
-  continueAsNew,
-  patched,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { aggregatePhase } from '../shared/phases.js';
 import { specUpdateProblems } from '../shared/spec-invariants.js';
 import type { ClusterStatus, IntegrationSpec, IntegrationStatus } from '../shared/types.js';
@@ -24,10 +17,9 @@ import { createDependencyHub } from './dependencies/hub.js';
 import { removeClusters } from './dependencies/remove.js';
 import type { DependencyHubMemory } from './dependencies/types.js';
 import { lifecycleOf, registerClusterCommands } from './integration/cluster-commands.js';
-import { createPublisher } from './integration/publish.js';
+import { createPublisher, publishIdentity } from './integration/publish.js';
 import { reconcileTargets } from './integration/targets.js';
 import { createRolloutDriver, type RolloutMemory } from './rollout/run-rollout.js';
-import { KsitIntegration, KsitKind, KsitType } from './search-attributes.js';
 
 /** Targets are re-resolved this often, so clusters registered later (or matching a selector) are picked up;
  * each resolve costs about 11 history events, so not more often. */
@@ -144,11 +136,7 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     deleteRequest = req;
   });
 
-  upsertSearchAttributes([
-    { key: KsitKind, value: 'integration' },
-    { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
-    { key: KsitType, value: spec.type },
-  ]);
+  publishIdentity(spec);
 
   for (;;) {
     if (resolveNow) {

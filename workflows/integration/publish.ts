@@ -3,8 +3,17 @@
 // only when they change, so an unchanged Integration adds no history events.
 import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { LISTING_MEMO_KEY, listingMemoOf } from '../../shared/listing-memo.js';
-import type { IntegrationStatus } from '../../shared/types.js';
-import { KsitClusters, KsitPhase } from '../search-attributes.js';
+import type { IntegrationSpec, IntegrationStatus } from '../../shared/types.js';
+import { KsitClusters, KsitIntegration, KsitKind, KsitPhase, KsitType } from '../search-attributes.js';
+
+/** What this workflow is, for `temporal workflow list` queries: set once, at the start of every run. */
+export function publishIdentity(spec: IntegrationSpec): void {
+  upsertSearchAttributes([
+    { key: KsitKind, value: 'integration' },
+    { key: KsitIntegration, value: `${spec.namespace}/${spec.name}` },
+    { key: KsitType, value: spec.type },
+  ]);
+}
 
 export function createPublisher(
   status: () => IntegrationStatus,

@@ -1,4 +1,5 @@
 import { setTimeout as realSleep } from 'node:timers/promises';
+import { ActivityCancelledError, ActivityNotFoundError } from '@temporalio/client';
 import type { ActivityCancellationDetails } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
@@ -11,8 +12,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
  * The server holds one lock per running activity, from schedule to completion; `env.sleep` gives one lock up for
  * the nap and takes one back when the nap ends. So a napping watch lets time pass and an awake one holds it. Three
  * rules keep the count balanced:
- * - heartbeat, and let the heartbeat reach the server, before napping: the clock is still held then, so the
- *   server never skips past a heartbeat timeout it has not been told about;
+ * - heartbeat, and wait for the server's answer, before napping: the clock is still held then, so the server
+ *   never skips past a heartbeat timeout it has not been told about;
  * - when cancelled mid-nap, finish only after the nap has ended (the server takes its lock back then and
  *   releases the activity's lock when the cancellation is reported);
  * - when the workflow is gone (terminated: the heartbeat answers "not found"), give back the activity's lock
@@ -24,15 +25,24 @@ export class ActivityClock {
     /** Registers a server call still in flight, so the test waits for it before the server goes away. */
     private readonly track: <T>(p: Promise<T>) => Promise<T>,
     private readonly cancellation: () => ActivityCancellationDetails | undefined,
+    /** Records a heartbeat and waits for the server's answer (throws ActivityCancelledError / NotFoundError). */
+    private readonly confirmHeartbeat: () => Promise<void>,
     /** Told when this activity gave its lock back itself (its workflow was gone). */
     private readonly gaveBack: () => void = () => undefined,
   ) {}
 
   /** Heartbeats, then naps `ms` of workflow time or until `signal` aborts (then throws its reason). */
   async nap(ms: number, heartbeat: () => void, signal: AbortSignal): Promise<void> {
-    heartbeat();
-    // The SDK sends heartbeats asynchronously (at most every 20 ms in these tests).
-    await realSleep(15);
+    heartbeat(); // the SDK's own heartbeat: how a cancel reaches `signal`
+    // The SDK sends heartbeats in the background; this one is answered before the nap lets time run, so the server
+    // never skips past a heartbeat timeout it has not been told about, however busy the machine.
+    try {
+      await this.track(this.confirmHeartbeat());
+    } catch (err) {
+      if (err instanceof ActivityNotFoundError) return this.gone(signal);
+      if (!(err instanceof ActivityCancelledError)) throw err;
+      await this.untilAborted(signal, heartbeat);
+    }
     if (signal.aborted) return this.cancelled(signal);
     const napping = this.track(this.env.sleep(ms)).then(
       () => true,
@@ -49,10 +59,22 @@ export class ActivityClock {
     if (!outcome) throw new Error('the time-skipping test server went away during a nap');
   }
 
-  private async cancelled(signal: AbortSignal): Promise<never> {
-    if (this.cancellation()?.notFound) {
-      await this.track(this.service().unlockTimeSkipping({})).then(this.gaveBack, () => undefined);
+  /** The server said "cancelled": wait (awake, so holding the clock) until the SDK has heard it too. */
+  private async untilAborted(signal: AbortSignal, heartbeat: () => void): Promise<void> {
+    for (let i = 0; i < 500 && !signal.aborted; i++) {
+      heartbeat();
+      await realSleep(10);
     }
+  }
+
+  /** The workflow is gone: give back the activity's lock (the server never will), then end. */
+  private async gone(signal: AbortSignal): Promise<never> {
+    await this.track(this.service().unlockTimeSkipping({})).then(this.gaveBack, () => undefined);
+    throw signal.reason ?? new Error('the workflow of this activity is gone');
+  }
+
+  private async cancelled(signal: AbortSignal): Promise<never> {
+    if (this.cancellation()?.notFound) return this.gone(signal);
     throw signal.reason;
   }
 

@@ -83,3 +83,17 @@ function childrenWithoutClose(events: HistoryEvent[], closedIds: Set<string>): n
   }
   return open.size;
 }
+
+/** The last events of a workflow's history, one word each (with signal names and failures), for test failures. */
+export async function historySummary(env: TestWorkflowEnvironment, workflowId: string, last = 40): Promise<string> {
+  const events = await historyOf(env, workflowId);
+  const words = events.map((e) => {
+    const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? 'unknown';
+    const signal =
+      e.workflowExecutionSignaledEventAttributes?.signalName ??
+      e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName;
+    const failure = e.workflowTaskFailedEventAttributes?.failure?.message;
+    return `${e.eventId}:${kind.replace('EventAttributes', '')}${signal ? `(${signal})` : ''}${failure ? `[${failure}]` : ''}`;
+  });
+  return `${workflowId} (${events.length} events): ${words.slice(-last).join(' ')}`;
+}

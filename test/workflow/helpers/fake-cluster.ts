@@ -108,6 +108,7 @@ export function fakeActivities(
       env,
       track,
       () => ctx.cancellationDetails,
+      () => env.client.activity.heartbeat(ctx.info.taskToken),
       () => gaveBack.set(workflowId, (gaveBack.get(workflowId) ?? 0) + 1),
     );
     let consecutiveUnhealthy = 0;

@@ -9,7 +9,7 @@ import type { Activities } from '../../../activities/index.js';
 import type { DependencyRef, IntegrationSpec, IntegrationStatus } from '../../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
-import { giveBackLocksOfClosed } from './closed-workflow-locks.js';
+import { giveBackLocksOfClosed, historySummary } from './closed-workflow-locks.js';
 import { fakeActivities, FakeCluster } from './fake-cluster.js';
 import { argocdSpec, skipTime, workflowBundle } from './harness.js';
 
@@ -119,8 +119,14 @@ export async function withFleet(
     },
     skip,
     async deleted(name) {
-      const result = await handle(name).result();
       const lifecycles = clusters.map((c) => workflowIds.cluster(namespace, name, c));
+      const result = await handle(name)
+        .result()
+        .catch(async (err: unknown) => {
+          const ids = [workflowIds.integration(namespace, name), ...lifecycles];
+          const histories = await Promise.all(ids.map((id) => historySummary(env, id)));
+          throw new Error(`${name} did not finish its delete: ${String(err)}\n${histories.join('\n')}`);
+        });
       const fake = perTool[name];
       if (!fake) throw new Error(`no fakes for ${name}`);
       await giveBackLocksOfClosed(env, workflowIds.integration(namespace, name), lifecycles, fake);
