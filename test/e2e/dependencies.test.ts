@@ -2,12 +2,11 @@
 // install is slow (the test chart's pre-install hook). Applied together, istio waits on each cluster and says so,
 // and its release is created only after cert-manager is Running there (Helm's own timestamps). Deleting
 // cert-manager with --uninstall is held while istio is installed and proceeds once istio is deleted.
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execa } from 'execa';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../workflows/definitions.js';
-import { repoRoot, toolEnv, waitFor } from './env/environment.js';
+import { toolEnv, waitFor } from './env/environment.js';
 import { clusterOf, startKsit, testChart, type KsitHarness } from './helpers/ksit-worker.js';
 
 const CLUSTERS = ['cluster-1', 'cluster-2'];
@@ -36,11 +35,7 @@ afterAll(async () => {
   await ksit?.stop();
 }, 120_000);
 
-const cli = (args: string[]) =>
-  execa(process.execPath, [join(repoRoot, 'dist/client/cli.js'), ...args], {
-    reject: false,
-    env: { TEMPORAL_ADDRESS: ksit.env.temporalAddress, KSIT_TASK_QUEUE: ksit.taskQueue, NO_COLOR: '1' },
-  });
+const cli = (args: string[]) => ksit.cli(args);
 
 /** `helm status` of a release on a cluster: when it was first deployed, or undefined when there is none. */
 async function release(cluster: string, spec: IntegrationSpec): Promise<{ firstDeployed: number } | undefined> {

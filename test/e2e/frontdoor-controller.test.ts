@@ -5,11 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execa } from 'execa';
 import { parse } from 'yaml';
 import type { IntegrationStatusCR } from '../../controller/crd/status-schema.js';
 import { workflowIds } from '../../workflows/definitions.js';
-import { injectFault, kubeClient, repoRoot, waitFor } from './env/environment.js';
+import { injectFault, kubeClient, waitFor } from './env/environment.js';
 import { controlCluster, ensureNamespace, installCrds, kubectl, kubectlOk } from './frontdoor/control-cluster.js';
 import { startController, type ControllerProcess } from './frontdoor/controller-process.js';
 import { kstatusOf } from './frontdoor/kstatus.js';
@@ -52,11 +51,7 @@ async function until(what: string, resource: string, pred: (cr: CR) => boolean, 
   return { cr: last!, kstatus: k.status, seenAt };
 }
 
-const cli = (args: string[]) =>
-  execa(process.execPath, [join(repoRoot, 'dist/client/cli.js'), ...args], {
-    reject: false,
-    env: { TEMPORAL_ADDRESS: ksit.env.temporalAddress, KSIT_TASK_QUEUE: ksit.taskQueue, NO_COLOR: '1' },
-  });
+const cli = (args: string[]) => ksit.cli(args);
 
 function integrationYaml(name: string, spec: string, namespace = ns): string {
   return `apiVersion: ksit.io/v1alpha1\nkind: Integration\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n${spec}`;

@@ -55,11 +55,7 @@ afterAll(async () => {
   await ksit?.stop();
 }, 120_000);
 
-const cli = (args: string[]) =>
-  execa(process.execPath, [join(repoRoot, 'dist/client/cli.js'), ...args], {
-    reject: false,
-    env: { TEMPORAL_ADDRESS: ksit.env.temporalAddress, KSIT_TASK_QUEUE: ksit.taskQueue, NO_COLOR: '1' },
-  });
+const cli = (args: string[]) => ksit.cli(args);
 
 async function status(): Promise<RolloutStatus> {
   const r = await cli(['rollout', 'status', spec('x').name, '-o', 'json']);

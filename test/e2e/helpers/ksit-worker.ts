@@ -1,6 +1,8 @@
 // A real ksit worker inside the test process (real activities: Helm, kube clients) on its own task queue, with
 // helpers to register targets and start Integrations the way `ksit apply` does, and to wait on their status.
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -23,7 +25,7 @@ import type {
 } from '../../../shared/types.js';
 import { integrationStatusQuery, workflowIds } from '../../../workflows/definitions.js';
 import type { integrationWorkflow } from '../../../workflows/integration-workflow.js';
-import { loadEnvironment, type LocalEnvironment, waitFor } from '../env/environment.js';
+import { loadEnvironment, type LocalEnvironment, repoRoot, waitFor } from '../env/environment.js';
 
 export interface KsitHarness {
   env: LocalEnvironment;
@@ -33,6 +35,8 @@ export interface KsitHarness {
   target(cluster: string, credentials?: CredentialRef, name?: string): Promise<TargetSpec>;
   integration(spec: IntegrationSpec): Promise<IntegrationHandle>;
   spec(type: ToolId, clusters: TargetSpec[], overrides?: Partial<IntegrationSpec>): IntegrationSpec;
+  /** The real CLI (dist/client/cli.js) against this harness's Temporal and task queue; never rejects. */
+  cli(args: string[], env?: Record<string, string>): ResultPromise<{ reject: false; env: Record<string, string> }>;
   stop(): Promise<void>;
 }
 
@@ -167,6 +171,12 @@ export async function startKsit(options: KsitOptions = {}): Promise<KsitHarness>
         }
       };
       return { handle, until };
+    },
+    cli(args, extraEnv = {}) {
+      return execa(process.execPath, [join(repoRoot, 'dist/client/cli.js'), ...args], {
+        reject: false,
+        env: { TEMPORAL_ADDRESS: env.temporalAddress, KSIT_TASK_QUEUE: taskQueue, NO_COLOR: '1', ...extraEnv },
+      });
     },
     async stop() {
       for (const id of started)
