@@ -1,38 +1,17 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
+import { Agent, fetch as fetchVia, type Response } from 'undici';
 import { FailureType } from '../errors.js';
 import { refuseInstall, SETTINGS, type InstallPolicy } from '../install-policy.js';
+import { isPrivateAddress, PRIVATE_ADDRESS, publicOnlyLookup } from './public-addresses.js';
 
-// Addresses a manifest URL may not point at unless the operator allows it: the worker's own host and network
-// (loopback, private ranges, link-local: cloud metadata at 169.254.169.254), so a spec cannot make the worker
-// fetch from, or probe, what only it can reach.
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return PRIVATE.check(mapped, 'ipv4');
-  const family = isIP(address);
-  return family === 0 ? true : PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+/**
+ * Connections that dial only public addresses: the address is checked again when the socket connects, so a host
+ * whose DNS answer changes between the check and the fetch (DNS rebinding) still cannot reach the worker's network.
+ */
+const publicOnly = new Agent({ connect: { lookup: publicOnlyLookup() } });
+const anyHost = new Agent();
 
 const MAX_REDIRECTS = 3;
 
@@ -74,9 +53,19 @@ export async function fetchManifest(source: string, policy: InstallPolicy, maxBy
     await checkUrl(url, source, policy);
     let res: Response;
     try {
-      res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
+      res = await fetchVia(url, {
+        redirect: 'manual',
+        signal: AbortSignal.timeout(60_000),
+        dispatcher: policy.allowPrivateManifestHosts ? anyHost : publicOnly,
+      });
     } catch (err) {
       const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      if (why === PRIVATE_ADDRESS) {
+        refuseInstall(
+          `spec.autoInstall.manifestConfig.source ${source} is refused: ${url.hostname} resolved to a private, ` +
+            `link-local or loopback address when connecting; an operator allows such hosts with ${SETTINGS.privateHosts}`,
+        );
+      }
       throw ApplicationFailure.retryable(
         `manifest ${source} cannot be fetched (${why})`,
         FailureType.SourceUnavailable,

@@ -14,7 +14,7 @@ import {
 } from '../../../activities/helm/release-owner.js';
 import { setArgs } from '../../../activities/helm/set-args.js';
 import { checkRepositoryUrl, STRICT_INSTALLS } from '../../../activities/install-policy.js';
-import { isPrivateAddress } from '../../../activities/manifest/fetch-manifest.js';
+import { isPrivateAddress } from '../../../activities/manifest/public-addresses.js';
 import { loadManifest } from '../../../activities/manifest/load-manifest.js';
 
 describe('setArgs', () => {
