@@ -23,21 +23,23 @@ export function createPublisher(
 ) {
   let lastPhase = '';
   let lastListing = '';
-  const listingOf = () => JSON.stringify(listingMemoOf(status()));
   return {
-    /** Something published would change. */
+    /** Something published would change. (Evaluated on every wake-up test of the main loop: one status each.) */
     changed(): boolean {
-      return status().phase !== lastPhase || (withListing && listingOf() !== lastListing);
+      const now = status();
+      return now.phase !== lastPhase || (withListing && JSON.stringify(listingMemoOf(now)) !== lastListing);
     },
     publish(): void {
+      const now = status();
       if (withListing) {
-        const listing = listingOf();
+        const memo = listingMemoOf(now);
+        const listing = JSON.stringify(memo);
         if (listing !== lastListing) {
           lastListing = listing;
-          upsertMemo({ [LISTING_MEMO_KEY]: listingMemoOf(status()) });
+          upsertMemo({ [LISTING_MEMO_KEY]: memo });
         }
       }
-      const phase = status().phase;
+      const phase = now.phase;
       if (phase === lastPhase) return;
       lastPhase = phase;
       upsertSearchAttributes([
