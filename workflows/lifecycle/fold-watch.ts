@@ -40,12 +40,15 @@ export function onWatched(
         `no reinstall until the spec changes or \`ksit reinstall\``,
     );
   }
-  const decision = stillInGrace
-    ? undefined
-    : installDecision(spec, report, o.release, {
-        legacyDrift: o.release ? undefined : o.drift,
-        manifestDrift: o.manifestDrift,
-      });
+  const called = installDecision(spec, report, o.release, {
+    legacyDrift: o.release ? undefined : o.drift,
+    manifestDrift: o.manifestDrift,
+  });
+  // Inside the grace period a drift is left alone (the components may still be settling), but only deferred: once
+  // the tool is healthy the grace period ends here, and the next watch must report its first check so the drift is
+  // decided then. Keeping its signature would hide the drift until the watch's deadline, an hour on.
+  const deferred = stillInGrace && (called?.kind === 'install' || called?.kind === 'recover');
+  const decision = stillInGrace ? undefined : called;
   switch (decision?.kind) {
     case 'install':
       s.stage = 'install';
@@ -64,6 +67,7 @@ export function onWatched(
   const note = decision?.kind === 'installed-by-other-means' ? `; ${decision.note}` : '';
   if (report.healthy) {
     s.graceUntil = undefined;
+    if (deferred) s.lastSignature = undefined;
     return show('Running', `${componentsSummary(components)}${note}`);
   }
   if (stillInGrace) return show('Progressing', `within grace period: ${report.reason}`);

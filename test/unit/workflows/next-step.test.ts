@@ -454,6 +454,20 @@ describe('nextStep', () => {
     expect(after.action).toMatchObject({ kind: 'watch', returnBy: NOW + 3_600_000, returnAfterUnhealthyChecks: 3 });
   });
 
+  it('a drift seen inside the grace period is decided once the grace period ends, not forgotten', () => {
+    const drifted = watched(healthy, { ...deployed, chartVersion: '5.0.0' });
+    const inside = nextStep(state({ stage: 'monitor', ...inGrace, lastSignature: 'old' }), drifted, spec());
+    expect(inside.state.stage).toBe('monitor');
+    // Healthy ends the grace period; the next watch must report its first check, whatever it sees.
+    expect(inside.state.graceUntil).toBeUndefined();
+    expect(inside.state.lastSignature).toBeUndefined();
+    const after = nextStep(inside.state, { ...drifted, at: NOW + 2_000 }, spec());
+    expect(after.state).toMatchObject({ stage: 'install', installReason: expect.stringMatching(/5\.0\.0/) });
+    // Without a drift, the signature is kept: an unchanged tool costs no watch returns.
+    const clean = nextStep(state({ stage: 'monitor', ...inGrace }), watched(healthy, deployed), spec());
+    expect(clean.state.lastSignature).toBe('sig');
+  });
+
   it('records the check time of a watch result', () => {
     const step = nextStep(state({ stage: 'monitor' }), watched(healthy, deployed), spec());
     expect(step.state.status.lastCheckAt).toBe(new Date(NOW).toISOString());
