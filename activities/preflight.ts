@@ -22,6 +22,8 @@ export interface PreflightInput {
   kubeVersionRange?: string;
   /** Whether autoInstall is on: install needs write access, monitoring only read access. */
   install: boolean;
+  /** Whether the tool has Service components, whose Services and EndpointSlices the health checks list. */
+  readsEndpoints?: boolean;
 }
 
 const READ: V1ResourceAttributes[] = [
@@ -29,6 +31,10 @@ const READ: V1ResourceAttributes[] = [
   { group: 'apps', resource: 'statefulsets', verb: 'list' },
   { group: 'apps', resource: 'daemonsets', verb: 'list' },
   { group: '', resource: 'pods', verb: 'list' },
+];
+const READ_ENDPOINTS: V1ResourceAttributes[] = [
+  { group: '', resource: 'services', verb: 'list' },
+  { group: 'discovery.k8s.io', resource: 'endpointslices', verb: 'list' },
 ];
 const WRITE: V1ResourceAttributes[] = [
   { group: '', resource: 'secrets', verb: 'create' },
@@ -84,7 +90,7 @@ export async function preflight(
   });
 
   const wanted: V1ResourceAttributes[] = [
-    ...READ.map((a) => ({ ...a, namespace: input.namespace })),
+    ...[...READ, ...(input.readsEndpoints ? READ_ENDPOINTS : [])].map((a) => ({ ...a, namespace: input.namespace })),
     ...(input.install ? WRITE.map((a) => ({ ...a, namespace: input.namespace })) : []),
     ...(input.install && !namespaceExists ? [{ group: '', resource: 'namespaces', verb: 'create' }] : []),
   ];

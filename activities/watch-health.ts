@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
-import { checkComponents } from './health/check-components.js';
+import { checkComponents, workloadKinds } from './health/check-components.js';
 import { HealthEvents } from './health/health-events.js';
 import { claimConflict, markClaim, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
@@ -138,7 +138,7 @@ export async function watchHealth(
   watches?: WorkloadWatchCache,
   installPolicy: InstallPolicy = STRICT_INSTALLS,
 ): Promise<WatchHealthResult> {
-  const events = new HealthEvents(watches, input.namespace, [...new Set(input.components.map((c) => c.kind))]);
+  const events = new HealthEvents(watches, input.namespace, workloadKinds(input.components));
   try {
     return await watchLoop(clients, input, events, installPolicy, onCheck, workerShutdown);
   } finally {

@@ -4,9 +4,12 @@
 export const TOOL_IDS = ['argocd', 'prometheus', 'istio', 'flux', 'cert-manager', 'kyverno', 'custom'] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
-export type ComponentKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+/** Kinds whose replicas must be ready. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+/** A Service counts as ready when it has a ready endpoint (seed 003: "ensures services have endpoints"). */
+export type ComponentKind = WorkloadKind | 'Service';
 
-/** A workload that must (or, when optional, may) be ready for a tool to count as healthy. */
+/** A workload or Service that must (or, when optional, may) be ready for a tool to count as healthy. */
 export interface ComponentRef {
   kind: ComponentKind;
   name: string;

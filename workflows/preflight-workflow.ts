@@ -60,6 +60,7 @@ export async function preflightWorkflow(input: PreflightInput): Promise<Prefligh
           namespace: spec.toolNamespace,
           kubeVersionRange: spec.kubeVersionRange,
           install: spec.install !== undefined,
+          readsEndpoints: spec.components.some((c) => c.kind === 'Service'),
         });
         return { cluster: t.name, result };
       } catch (err) {

@@ -1,28 +1,31 @@
-import type { V1Pod } from '@kubernetes/client-node';
-import type { ComponentHealth, ComponentKind, ComponentRef, HealthReport } from '../../shared/types.js';
+import type { V1EndpointSlice, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { ComponentHealth, ComponentRef, HealthReport, WorkloadKind } from '../../shared/types.js';
 import type { ClusterClient } from '../kube/cluster-clients.js';
 import { withTimeout } from '../kube/request-options.js';
 import { matchesSelector, podReason } from './pod-reason.js';
+import { serviceHealth } from './service-health.js';
 import { type Workload, workloadReadiness } from './workload-health.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * Reads the tool's workloads (one list per kind, not one call per component) and, only when something is
- * unhealthy, its pods, to say why.
+ * Reads the tool's workloads (one list per kind, not one call per component), its Services' endpoints when it has
+ * Service components (one list of Services and one of EndpointSlices) and, only when a workload is unhealthy, its
+ * pods, to say why.
  */
 export async function checkComponents(
   client: ClusterClient,
   namespace: string,
   components: ComponentRef[],
   /** The workloads of a kind from the worker's watch cache, or undefined to read them from the API. */
-  cached: (kind: ComponentKind) => Workload[] | undefined = () => undefined,
+  cached: (kind: WorkloadKind) => Workload[] | undefined = () => undefined,
 ): Promise<HealthReport> {
   const opts = withTimeout(REQUEST_TIMEOUT_MS);
-  const kinds = [...new Set(components.map((c) => c.kind))];
-  const byKind = new Map<ComponentKind, Map<string, Workload>>();
-  await Promise.all(
-    kinds.map(async (kind) => {
+  const kinds = workloadKinds(components);
+  const byKind = new Map<WorkloadKind, Map<string, Workload>>();
+  let services: { list: V1Service[]; slices: V1EndpointSlice[] } | undefined;
+  await Promise.all([
+    ...kinds.map(async (kind) => {
       const list =
         cached(kind) ??
         (kind === 'Deployment'
@@ -33,11 +36,23 @@ export async function checkComponents(
         ).items;
       byKind.set(kind, new Map(list.map((w: Workload) => [w.metadata?.name ?? '', w])));
     }),
-  );
+    (async () => {
+      if (!components.some((c) => c.kind === 'Service')) return;
+      const [list, slices] = await Promise.all([
+        client.core.listNamespacedService({ namespace }, opts),
+        client.discovery.listNamespacedEndpointSlice({ namespace }, opts),
+      ]);
+      services = { list: list.items, slices: slices.items };
+    })(),
+  ]);
 
   let pods: V1Pod[] | undefined;
   const results: ComponentHealth[] = [];
   for (const c of components) {
+    if (c.kind === 'Service') {
+      results.push(serviceHealth(c.name, services?.list ?? [], services?.slices ?? []));
+      continue;
+    }
     const w = byKind.get(c.kind)?.get(c.name);
     if (!w) {
       results.push({
@@ -78,4 +93,9 @@ export function summarize(components: ComponentRef[], results: ComponentHealth[]
   const required = results.filter((r, i) => !components[i]?.optional && !(components[i]?.whenPresent && notFound(r)));
   const firstBad = required.find((r) => !r.healthy);
   return { healthy: !firstBad, absent, components: results, reason: firstBad?.reason };
+}
+
+/** The workload kinds among the components (Services are read from their endpoints, not as workloads). */
+export function workloadKinds(components: ComponentRef[]): WorkloadKind[] {
+  return [...new Set(components.flatMap((c) => (c.kind === 'Service' ? [] : [c.kind])))];
 }

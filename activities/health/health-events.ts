@@ -1,7 +1,7 @@
 // What one health watch holds of the worker's watch cache (kube/watch-cache.ts): a subscription to the workloads
 // of its namespace, whose changes wake the watch for a check (instead of waiting for the next interval), and the
 // cached lists that checks read instead of the API server while the cache is fresh.
-import type { ComponentKind } from '../../shared/types.js';
+import type { WorkloadKind } from '../../shared/types.js';
 import type { ClusterClient } from '../kube/cluster-clients.js';
 import type { WorkloadSubscription, WorkloadWatchCache } from '../kube/watch-cache.js';
 import type { Workload } from './workload-health.js';
@@ -22,7 +22,7 @@ export class HealthEvents {
   constructor(
     private readonly cache: WorkloadWatchCache | undefined,
     private readonly namespace: string,
-    private readonly kinds: ComponentKind[],
+    private readonly kinds: WorkloadKind[],
   ) {}
 
   /** Subscribes with the cluster's current clients (a rotated kubeconfig brings new ones, and a new watch). */
@@ -42,7 +42,7 @@ export class HealthEvents {
   }
 
   /** The cached workloads of a kind, or undefined when the check must read the API (no cache, or not fresh). */
-  readonly cached = (kind: ComponentKind): Workload[] | undefined => this.sub?.snapshot(kind);
+  readonly cached = (kind: WorkloadKind): Workload[] | undefined => this.sub?.snapshot(kind);
 
   /**
    * Waits up to `ms` for a change. True when one arrived (after it settled and the minimum gap since the last

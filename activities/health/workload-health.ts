@@ -1,5 +1,5 @@
 import type { V1DaemonSet, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
-import type { ComponentKind } from '../../shared/types.js';
+import type { WorkloadKind } from '../../shared/types.js';
 
 export type Workload = V1Deployment | V1StatefulSet | V1DaemonSet;
 
@@ -14,7 +14,7 @@ export interface WorkloadReadiness {
  * Ready vs desired replicas per workload kind. A rollout whose new pods are not ready counts as unhealthy even
  * while old pods still serve: that is how a crash-looping new version shows up.
  */
-export function workloadReadiness(kind: ComponentKind, w: Workload): WorkloadReadiness {
+export function workloadReadiness(kind: WorkloadKind, w: Workload): WorkloadReadiness {
   if (kind === 'DaemonSet') {
     const s = (w as V1DaemonSet).status;
     const desired = s?.desiredNumberScheduled ?? 0;

@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubernetesObjectApi,
   ApiextensionsV1Api,
   type KubeConfig,
@@ -22,6 +23,7 @@ export interface ClusterClient {
   server: string;
   core: CoreV1Api;
   apps: AppsV1Api;
+  discovery: DiscoveryV1Api;
   auth: AuthorizationV1Api;
   version: VersionApi;
   crds: ApiextensionsV1Api;
@@ -102,6 +104,7 @@ function buildClient(kubeconfig: ResolvedKubeconfig, ref: CredentialRef): Cluste
     server,
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
+    discovery: kc.makeApiClient(DiscoveryV1Api),
     auth: kc.makeApiClient(AuthorizationV1Api),
     version: kc.makeApiClient(VersionApi),
     crds: kc.makeApiClient(ApiextensionsV1Api),

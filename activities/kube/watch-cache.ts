@@ -8,7 +8,7 @@
 // snapshot() answers undefined and the check reads the API directly, as it did before this cache existed; the
 // watch relists and resumes by itself.
 import { KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
-import type { ComponentKind } from '../../shared/types.js';
+import type { WorkloadKind } from '../../shared/types.js';
 import type { Workload } from '../health/workload-health.js';
 import type { ClusterClient } from './cluster-clients.js';
 import { withTimeout } from './request-options.js';
@@ -84,7 +84,7 @@ interface Informer {
   stopped: boolean;
 }
 
-const PATHS: Record<ComponentKind, string> = {
+const PATHS: Record<WorkloadKind, string> = {
   Deployment: 'deployments',
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
@@ -93,7 +93,7 @@ const PATHS: Record<ComponentKind, string> = {
 /** What a health watch holds while it runs. */
 export interface WorkloadSubscription {
   /** The namespace's workloads of this kind from the cache, or undefined when the cache is not fresh. */
-  snapshot(kind: ComponentKind): Workload[] | undefined;
+  snapshot(kind: WorkloadKind): Workload[] | undefined;
   close(): void;
 }
 
@@ -116,7 +116,7 @@ export class WorkloadWatchCache {
   subscribe(
     client: ClusterClient,
     namespace: string,
-    kinds: ComponentKind[],
+    kinds: WorkloadKind[],
     onChange: Listener,
   ): WorkloadSubscription {
     const held = [...new Set(kinds)].map((kind) => {
@@ -176,7 +176,7 @@ export class WorkloadWatchCache {
   }
 
   /** One informer per cluster (its clients, i.e. one credentials revision), namespace and kind. */
-  private informer(client: ClusterClient, namespace: string, kind: ComponentKind): Informer {
+  private informer(client: ClusterClient, namespace: string, kind: WorkloadKind): Informer {
     const key = `${client.server}\n${client.kubeconfig.revision}\n${namespace}\n${kind}`;
     const existing = this.informers.get(key);
     if (existing) {

@@ -107,8 +107,8 @@ const toolType = z.enum(TOOL_IDS, {
 });
 
 const component = strictObject({
-  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
-  name: dnsName('a workload name'),
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'Service']),
+  name: dnsName('a workload or Service name'),
   optional: z.boolean().optional(),
 });
 

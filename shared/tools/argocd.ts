@@ -17,6 +17,9 @@ export const argocd: ToolDefinition = {
     { kind: 'Deployment', name: 'argocd-dex-server', optional: true },
     { kind: 'Deployment', name: 'argocd-applicationset-controller', optional: true },
     { kind: 'Deployment', name: 'argocd-notifications-controller', optional: true },
+    // Seed 003: the UI/API and the repo server must also be reachable, i.e. their Services have ready endpoints.
+    { kind: 'Service', name: 'argocd-server' },
+    { kind: 'Service', name: 'argocd-repo-server' },
   ],
   kubeVersionRange: '>=1.23',
 };

@@ -32,9 +32,14 @@ test('a tool installed by other means is monitored and reported as such, without
   const { core, apps } = kubeClient('cluster-1');
   const namespace = spec.toolNamespace;
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  // By hand, no Helm: the three components Argo CD needs.
+  // By hand, no Helm: the three workloads Argo CD needs, and the Services of the server and the repo server.
   await apps.createNamespacedDeployment({ namespace, body: workload('argocd-server', namespace) as V1Deployment });
   await apps.createNamespacedDeployment({ namespace, body: workload('argocd-repo-server', namespace) as V1Deployment });
+  for (const name of ['argocd-server', 'argocd-repo-server'])
+    await core.createNamespacedService({
+      namespace,
+      body: { metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ port: 80 }] } },
+    });
   const controller = workload('argocd-application-controller', namespace);
   await apps.createNamespacedStatefulSet({
     namespace,

@@ -123,6 +123,7 @@ test('monitor-only: reads workloads and pods of its namespace, and nothing else'
   expect(await canI(m, 'list', 'deployments.apps', monitorNamespace)).toBe('yes');
   expect(await canI(m, 'list', 'daemonsets.apps', monitorNamespace)).toBe('yes');
   expect(await canI(m, 'watch', 'deployments.apps', monitorNamespace)).toBe('yes');
+  expect(await canI(m, 'list', 'endpointslices.discovery.k8s.io', monitorNamespace)).toBe('yes');
   expect(await canI(m, 'create', 'selfsubjectaccessreviews.authorization.k8s.io')).toBe('yes');
   for (const [verb, resource, ns] of [
     ['get', 'secrets', monitorNamespace],

@@ -61,6 +61,7 @@ async function run(ctx: PerformContext, action: Action): Promise<Observation> {
           namespace: spec.toolNamespace,
           kubeVersionRange: spec.kubeVersionRange,
           install: !!install,
+          readsEndpoints: spec.components.some((c) => c.kind === 'Service'),
         }),
       );
       return result ? { kind: 'preflight', at: Date.now(), result } : woke();

@@ -35,7 +35,8 @@ describe('helm chart deploy/helm/ksit-target-rbac', () => {
     const monitor = rules(objects, 'ksit-monitor');
     expect(monitor).toEqual([
       { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['list', 'watch'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods', 'services'], verbs: ['list'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     ]);
     const discovery = rules(objects, 'ksit-discovery');

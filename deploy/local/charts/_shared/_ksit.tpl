@@ -77,6 +77,32 @@ spec:
 {{- end }}
 {{- end -}}
 
+{{- /* ksit.service: a Service in front of a ksit.workload's pods (same name), so that KWOK's ready pods become
+ready endpoints. Argument: dict "root" $ "name" WORKLOAD_NAME "port" PORT "values" COMPONENT_VALUES */ -}}
+{{- define "ksit.service" -}}
+{{- $root := .root -}}
+{{- $v := .values | default dict -}}
+{{- if not (and (hasKey $v "enabled") (not $v.enabled)) }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .name }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    app.kubernetes.io/name: {{ .name }}
+    app.kubernetes.io/instance: {{ $root.Release.Name }}
+    app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+spec:
+  selector:
+    app.kubernetes.io/name: {{ .name }}
+    app.kubernetes.io/instance: {{ $root.Release.Name }}
+  ports:
+    - name: http
+      port: {{ .port }}
+{{- end }}
+{{- end -}}
+
 {{- /* ksit.failInstall: with failInstall=true the chart renders an object the API server rejects (invalid name),
 so `helm install` fails for real, after templating succeeded. */ -}}
 {{- define "ksit.failInstall" -}}
