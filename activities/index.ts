@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterPhase, TargetSpec } from '../shared/types.js';
 import { classifyKubeError } from './errors.js';
 import { checkComponents } from './health/check-components.js';
+import { probeHealthEndpoint, withHealthEndpoint } from './health/health-endpoint.js';
 import { DEFAULT_HELM_PROCESSES, HelmSlots } from './helm/helm-slots.js';
 import { installChart } from './helm/install-chart.js';
 import { readReleaseState } from './helm/release-state.js';
@@ -97,6 +98,8 @@ export function createActivities(deps: ActivityDeps) {
         input.namespace,
         input.kubeVersionRange ?? '',
         input.install,
+        input.readsEndpoints ?? false,
+        input.probesServices ?? false,
       ]);
       return preflights.get(key, () => preflight(client, input.cluster, input));
     },
@@ -104,7 +107,10 @@ export function createActivities(deps: ActivityDeps) {
     async observeTool(input: ObserveToolInput): Promise<ObserveToolResult> {
       const client = await clientFor(input);
       try {
-        const report = await checkComponents(client, input.namespace, input.components);
+        const components = await checkComponents(client, input.namespace, input.components);
+        const report = input.healthEndpoint
+          ? withHealthEndpoint(components, await probeHealthEndpoint(client, input.namespace, input.healthEndpoint))
+          : components;
         const release = input.releaseName
           ? await readReleaseState(client, input.namespace, input.releaseName)
           : undefined;

@@ -24,6 +24,8 @@ export interface PreflightInput {
   install: boolean;
   /** Whether the tool has Service components, whose Services and EndpointSlices the health checks list. */
   readsEndpoints?: boolean;
+  /** Whether config.healthEndpoint is set: it is asked through the service proxy. */
+  probesServices?: boolean;
 }
 
 const READ: V1ResourceAttributes[] = [
@@ -36,6 +38,7 @@ const READ_ENDPOINTS: V1ResourceAttributes[] = [
   { group: '', resource: 'services', verb: 'list' },
   { group: 'discovery.k8s.io', resource: 'endpointslices', verb: 'list' },
 ];
+const PROBE: V1ResourceAttributes[] = [{ group: '', resource: 'services', subresource: 'proxy', verb: 'get' }];
 const WRITE: V1ResourceAttributes[] = [
   { group: '', resource: 'secrets', verb: 'create' },
   { group: '', resource: 'secrets', verb: 'list' },
@@ -90,7 +93,10 @@ export async function preflight(
   });
 
   const wanted: V1ResourceAttributes[] = [
-    ...[...READ, ...(input.readsEndpoints ? READ_ENDPOINTS : [])].map((a) => ({ ...a, namespace: input.namespace })),
+    ...[...READ, ...(input.readsEndpoints ? READ_ENDPOINTS : []), ...(input.probesServices ? PROBE : [])].map((a) => ({
+      ...a,
+      namespace: input.namespace,
+    })),
     ...(input.install ? WRITE.map((a) => ({ ...a, namespace: input.namespace })) : []),
     ...(input.install && !namespaceExists ? [{ group: '', resource: 'namespaces', verb: 'create' }] : []),
   ];
@@ -109,7 +115,9 @@ export async function preflight(
           opts,
         );
         if (!review.status?.allowed)
-          denied.push(`${attrs.verb} ${attrs.resource}${attrs.namespace ? ` in ${attrs.namespace}` : ''}`);
+          denied.push(
+            `${attrs.verb} ${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ''}${attrs.namespace ? ` in ${attrs.namespace}` : ''}`,
+          );
       } catch (err) {
         throw classifyKubeError(err, cluster, 'checking permissions');
       }

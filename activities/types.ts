@@ -2,7 +2,14 @@
 // pulling in the wiring (activities/index.ts).
 import type { Client } from '@temporalio/client';
 import type { ReleaseState } from '../shared/lifecycle/drift.js';
-import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport, InstallSpec } from '../shared/types.js';
+import type {
+  ClusterPhase,
+  ComponentRef,
+  CredentialRef,
+  HealthEndpoint,
+  HealthReport,
+  InstallSpec,
+} from '../shared/types.js';
 import type { HelmRunner } from './helm/helm-runner.js';
 import type { HelmSlots } from './helm/helm-slots.js';
 import type { WorkloadWatchCache } from './kube/watch-cache.js';
@@ -65,6 +72,7 @@ export interface ClusterInput {
 export interface ObserveToolInput extends ClusterInput {
   namespace: string;
   components: ComponentRef[];
+  healthEndpoint?: HealthEndpoint;
   releaseName?: string;
 }
 

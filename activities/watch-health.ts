@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ClusterPhase, ComponentRef, CredentialRef, HealthReport } from '../shared/types.js';
+import type { ClusterPhase, ComponentRef, CredentialRef, HealthEndpoint, HealthReport } from '../shared/types.js';
 import { classifyKubeError, FailureType, isUnreachable } from './errors.js';
 import { checkComponents, workloadKinds } from './health/check-components.js';
 import { HealthEvents } from './health/health-events.js';
+import { probeHealthEndpoint, withHealthEndpoint } from './health/health-endpoint.js';
 import { claimConflict, markClaim, type ReleaseOwner } from './helm/release-owner.js';
 import { readReleaseState } from './helm/release-state.js';
 import { observeManifest } from './manifest/observe-manifest.js';
@@ -23,6 +24,8 @@ export interface WatchHealthInput {
   release?: WantedRelease;
   /** A manifest install: its source and the digest last applied, compared every MANIFEST_CHECK_MS at most. */
   manifest?: { source: string; appliedDigest?: string };
+  /** config.healthEndpoint: asked at every check, after the components. */
+  healthEndpoint?: HealthEndpoint;
   intervalMs: number;
   /** Epoch ms by which to return even if nothing changed (end of grace period, or a liveness bound). */
   returnBy: number;
@@ -299,7 +302,10 @@ async function observe(
   events.use(client);
   // An interval check proves the API answers before trusting the cache; an event-driven one just heard from it.
   if (!lastRelease) await events.confirmReachable();
-  const report = await checkComponents(client, input.namespace, input.components, events.cached);
+  const components = await checkComponents(client, input.namespace, input.components, events.cached);
+  const report = input.healthEndpoint
+    ? withHealthEndpoint(components, await probeHealthEndpoint(client, input.namespace, input.healthEndpoint))
+    : components;
   const { manifest } = input;
   if (manifest) {
     if (seen.at === undefined || Date.now() - seen.at >= Math.min(MANIFEST_CHECK_MS, input.intervalMs * 6)) {

@@ -4,6 +4,7 @@
 // carry passwords: they are left out unless asked for.
 import type { Client } from '@temporalio/client';
 import { API_VERSION, formatDuration } from '../shared/spec/index.js';
+import { formatHealthEndpoint } from '../shared/spec/health-endpoint.js';
 import type { IntegrationSpec, RolloutSpec, TargetSpec } from '../shared/types.js';
 import { integrationSpecQuery } from '../workflows/definitions.js';
 import { KINDS, type Kind } from './kinds.js';
@@ -74,6 +75,7 @@ export function integrationDocumentOf(spec: IntegrationSpec, showValues = false)
         healthCheckInterval: formatDuration(spec.healthCheckIntervalMs),
         gracePeriod: formatDuration(spec.gracePeriodMs),
         components: spec.components,
+        ...(spec.healthEndpoint ? { healthEndpoint: formatHealthEndpoint(spec.healthEndpoint) } : {}),
         ...(spec.remediation.reinstallAfterUnhealthyChecks ? { remediation: spec.remediation } : {}),
         ...(spec.kubeVersionRange ? { kubeVersionRange: spec.kubeVersionRange } : {}),
       },

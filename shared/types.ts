@@ -98,6 +98,8 @@ export interface IntegrationSpec {
   healthCheckIntervalMs: number;
   gracePeriodMs: number;
   components: ComponentRef[];
+  /** Must also answer 2xx, asked through the API server's service proxy (config.healthEndpoint). */
+  healthEndpoint?: HealthEndpoint;
   remediation: RemediationPolicy;
   /** Supported Kubernetes server versions, as a semver range on `major.minor` (e.g. ">=1.26"). */
   kubeVersionRange?: string;
@@ -107,6 +109,15 @@ export interface IntegrationSpec {
   rollout?: RolloutSpec;
   /** Integrations that must be Running (freshly) on a cluster before this one installs or watches there. */
   dependsOn?: DependencyRef[];
+}
+
+/** An HTTP GET of `path` on a Service of the tool's namespace, through the API server's service proxy. */
+export interface HealthEndpoint {
+  scheme: 'http' | 'https';
+  service: string;
+  /** The Service's port name or number. */
+  port: string;
+  path: string;
 }
 
 /** One entry of spec.dependsOn, namespace filled in. */

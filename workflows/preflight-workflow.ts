@@ -61,6 +61,7 @@ export async function preflightWorkflow(input: PreflightInput): Promise<Prefligh
           kubeVersionRange: spec.kubeVersionRange,
           install: spec.install !== undefined,
           readsEndpoints: spec.components.some((c) => c.kind === 'Service'),
+          probesServices: spec.healthEndpoint !== undefined,
         });
         return { cluster: t.name, result };
       } catch (err) {

@@ -21,5 +21,11 @@ export function serviceHealth(name: string, services: V1Service[], slices: V1End
   const ready = endpoints.filter((e) => e.conditions?.ready !== false).length;
   if (ready > 0) return { ...base, ready, desired: endpoints.length, healthy: true };
   const why = endpoints.length === 0 ? 'no endpoints' : `0/${endpoints.length} endpoints ready`;
-  return { ...base, ready: 0, desired: Math.max(1, endpoints.length), healthy: false, reason: `service ${name}: ${why}` };
+  return {
+    ...base,
+    ready: 0,
+    desired: Math.max(1, endpoints.length),
+    healthy: false,
+    reason: `service ${name}: ${why}`,
+  };
 }

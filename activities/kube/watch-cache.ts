@@ -113,12 +113,7 @@ export class WorkloadWatchCache {
    * Watches `kinds` in `namespace` of this cluster (sharing watches other monitors already hold) and calls
    * `onChange` whenever one of them changes, is relisted or its watch drops.
    */
-  subscribe(
-    client: ClusterClient,
-    namespace: string,
-    kinds: WorkloadKind[],
-    onChange: Listener,
-  ): WorkloadSubscription {
+  subscribe(client: ClusterClient, namespace: string, kinds: WorkloadKind[], onChange: Listener): WorkloadSubscription {
     const held = [...new Set(kinds)].map((kind) => {
       const informer = this.informer(client, namespace, kind);
       informer.listeners.add(onChange);

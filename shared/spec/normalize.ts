@@ -1,7 +1,8 @@
 // Validated documents -> the domain types workflows carry (shared/types.ts), with every default filled in, so
 // nothing downstream has to know what the user left out.
 import { TOOLS } from '../tools/registry.js';
-import type { CredentialRef, IntegrationSpec, LabelSelector, TargetSpec } from '../types.js';
+import type { CredentialRef, HealthEndpoint, IntegrationSpec, LabelSelector, TargetSpec } from '../types.js';
+import { parseHealthEndpoint } from './health-endpoint.js';
 import { resolveInstall, type AutoInstallInput } from './install.js';
 import { toDependencyRefs } from './depends-on.js';
 import { toRolloutSpec } from './rollout.js';
@@ -60,6 +61,7 @@ export function toIntegrationSpec(doc: IntegrationDocument): IntegrationSpec {
       name: c.name,
       ...(c.optional ? { optional: true } : {}),
     })),
+    ...(config.healthEndpoint ? { healthEndpoint: healthEndpointOf(config.healthEndpoint, spec.type) } : {}),
     remediation: config.remediation?.reinstallAfterUnhealthyChecks
       ? { reinstallAfterUnhealthyChecks: config.remediation.reinstallAfterUnhealthyChecks }
       : {},
@@ -69,6 +71,13 @@ export function toIntegrationSpec(doc: IntegrationDocument): IntegrationSpec {
       ? { dependsOn: toDependencyRefs(spec.dependsOn, metadata.namespace ?? DEFAULTS.namespace) }
       : {}),
   };
+}
+
+function healthEndpointOf(text: string, type: IntegrationSpec['type']): HealthEndpoint {
+  const parsed = parseHealthEndpoint(text, TOOLS[type].healthService, type);
+  // The schema has already refused an endpoint that does not parse.
+  if ('problem' in parsed) throw new Error(`unparsed healthEndpoint passed validation: ${parsed.problem}`);
+  return parsed;
 }
 
 // Copies only the selector's known fields: the parsed object may carry no others, but workflows get plain data.

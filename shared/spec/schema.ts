@@ -3,6 +3,8 @@
 // and meaning; normalize.ts fills defaults and produces the domain types in shared/types.ts.
 import { z } from 'zod';
 import { TOOL_IDS } from '../types.js';
+import { TOOLS } from '../tools/registry.js';
+import { parseHealthEndpoint } from './health-endpoint.js';
 import { describeValue, dnsName, duration, isRecord, labelMap, namespaceName, strictObject } from './fields.js';
 import {
   CHART_VERSION_MESSAGE,
@@ -189,8 +191,8 @@ const config = strictObject({
     )
     .optional(),
   gracePeriod: duration(0).optional(),
-  // Accepted for compatibility with the seed examples; health comes from the components, not an HTTP endpoint.
-  healthEndpoint: z.string().optional(),
+  // Checked with the type in integrationSpec below (a bare path needs the tool's own Service).
+  healthEndpoint: z.string().min(1, 'must not be empty').optional(),
   components: z.array(component).min(1, "must not be empty; leave it out to use the tool's own list").optional(),
   remediation: strictObject({
     reinstallAfterUnhealthyChecks: z.int('expected a whole number').positive('must be 1 or more').optional(),
@@ -234,6 +236,12 @@ const integrationSpec = strictObject({
       if (clusters.indexOf(name) !== index)
         ctx.addIssue({ code: 'custom', path: ['targetClusters', index], message: `"${name}" is listed twice` });
     });
+    const endpoint = isRecord(spec.config) ? spec.config.healthEndpoint : undefined;
+    if (typeof endpoint === 'string' && typeof spec.type === 'string' && spec.type in TOOLS) {
+      const parsed = parseHealthEndpoint(endpoint, TOOLS[spec.type].healthService, spec.type);
+      if ('problem' in parsed)
+        ctx.addIssue({ code: 'custom', path: ['config', 'healthEndpoint'], message: parsed.problem });
+    }
     const components = isRecord(spec.config) && Array.isArray(spec.config.components) ? spec.config.components : [];
     if (spec.type === 'custom' && components.length === 0) {
       ctx.addIssue({

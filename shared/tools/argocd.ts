@@ -21,5 +21,7 @@ export const argocd: ToolDefinition = {
     { kind: 'Service', name: 'argocd-server' },
     { kind: 'Service', name: 'argocd-repo-server' },
   ],
+  // The seed's example (`healthEndpoint: /healthz`, server.insecure false): the server answers over TLS.
+  healthService: { scheme: 'https', service: 'argocd-server', port: 'https' },
   kubeVersionRange: '>=1.23',
 };

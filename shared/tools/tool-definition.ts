@@ -1,4 +1,4 @@
-import type { ComponentRef, HelmChartRef, ToolId } from '../types.js';
+import type { ComponentRef, HealthEndpoint, HelmChartRef, ToolId } from '../types.js';
 
 /** Everything ksit knows about one tool. Adding a tool is one such file plus a line in registry.ts. */
 export interface ToolDefinition {
@@ -10,6 +10,8 @@ export interface ToolDefinition {
     { method: 'helm'; chart: HelmChartRef; releaseName: string } | { method: 'manifest'; source: string };
   /** Workloads that must be ready (optional ones are reported but never make the tool unhealthy). */
   components: ComponentRef[];
+  /** Where a bare `config.healthEndpoint: /path` is asked; tools without it need the full form. */
+  healthService?: Omit<HealthEndpoint, 'path'>;
   /** Kubernetes server versions the tool supports, as a range over major.minor. */
   kubeVersionRange?: string;
 }

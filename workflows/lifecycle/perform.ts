@@ -62,6 +62,7 @@ async function run(ctx: PerformContext, action: Action): Promise<Observation> {
           kubeVersionRange: spec.kubeVersionRange,
           install: !!install,
           readsEndpoints: spec.components.some((c) => c.kind === 'Service'),
+          probesServices: spec.healthEndpoint !== undefined,
         }),
       );
       return result ? { kind: 'preflight', at: Date.now(), result } : woke();
@@ -72,6 +73,7 @@ async function run(ctx: PerformContext, action: Action): Promise<Observation> {
           ...ids,
           namespace: spec.toolNamespace,
           components: spec.components,
+          healthEndpoint: spec.healthEndpoint,
           releaseName: helm?.releaseName,
         }),
       );
@@ -102,6 +104,7 @@ async function run(ctx: PerformContext, action: Action): Promise<Observation> {
           ...ids,
           namespace: spec.toolNamespace,
           components: spec.components,
+          healthEndpoint: spec.healthEndpoint,
           release: helm
             ? { name: helm.releaseName, chartVersion: helm.chart.version, timeoutMs: helm.timeoutMs }
             : undefined,
