@@ -15,7 +15,14 @@ export interface ControllerProcess {
 
 export function startController(
   env: LocalEnvironment,
-  o: { id: string; taskQueue: string; controlKubeconfig: string; leaseNamespace: string },
+  o: {
+    id: string;
+    taskQueue: string;
+    controlKubeconfig: string;
+    leaseNamespace: string;
+    /** The status round (tests: 1 s; the controller's default is 2 s). */
+    statusEveryMs?: number;
+  },
 ): ControllerProcess {
   const logFile = join(env.ksitHome, 'logs', `controller-${o.id}.log`);
   mkdirSync(join(env.ksitHome, 'logs'), { recursive: true });
@@ -32,7 +39,7 @@ export function startController(
       KSIT_LEASE_NAMESPACE: o.leaseNamespace,
       // Short, so that a killed leader is replaced within the test's patience.
       KSIT_LEASE_SECONDS: '4',
-      KSIT_STATUS_EVERY_MS: '1000',
+      KSIT_STATUS_EVERY_MS: String(o.statusEveryMs ?? 1000),
       KSIT_CONTROLLER_HTTP_PORT: '0',
       KSIT_CONTROLLER_HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
