@@ -61,6 +61,9 @@ function specSchema(document: z.ZodType, rules: Record<string, CelRule[]>, sets:
   return spec;
 }
 
+/** status.observedGeneration of an object the controller has not written a status for yet. */
+export const NOT_OBSERVED = -1;
+
 function crd(names: KindNames, spec: JsonSchema, status: JsonSchema, columns: object[]): object {
   const schema: JsonSchema = {
     type: 'object',
@@ -70,7 +73,11 @@ function crd(names: KindNames, spec: JsonSchema, status: JsonSchema, columns: ob
       kind: { type: 'string' },
       metadata: { type: 'object' },
       spec,
-      status,
+      // kstatus (Flux's health checks, Helm 4's --wait) calls an object with no status at all Current, so a
+      // Kustomization with `wait: true` would pass the moment it creates an Integration, before the controller has
+      // seen it. The API server fills this default into every object read without a status, which kstatus reads
+      // as "generation 1 not observed yet": InProgress. Flux's own CRDs do the same.
+      status: { ...status, default: { observedGeneration: NOT_OBSERVED } },
     },
     required: ['spec'],
   };

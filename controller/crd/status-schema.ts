@@ -29,8 +29,14 @@ const conditions = z.array(condition).meta({
   'x-kubernetes-list-map-keys': ['type'],
 });
 
+/**
+ * -1 until the controller has observed a generation: the CRDs default a missing status to it (see crd-manifests.ts),
+ * so that kstatus calls a brand-new object InProgress instead of Current.
+ */
+const objectObservedGeneration = z.int().min(-1).optional();
+
 export const integrationStatus = z.object({
-  observedGeneration: z.int().min(0).optional(),
+  observedGeneration: objectObservedGeneration,
   conditions: conditions.optional(),
   phase: z.string().optional(),
   message: z.string().optional(),
@@ -47,7 +53,7 @@ export const integrationStatus = z.object({
 export type IntegrationStatusCR = z.infer<typeof integrationStatus>;
 
 export const targetStatus = z.object({
-  observedGeneration: z.int().min(0).optional(),
+  observedGeneration: objectObservedGeneration,
   conditions: conditions.optional(),
   serverVersion: z.string().optional(),
   lastProbeTime: z.string().meta({ format: 'date-time' }).optional(),

@@ -147,6 +147,45 @@ build_kstatus() {
   rm -rf "$mod"
 }
 
+# Flux's source-controller and kustomize-controller, for the GitOps e2e test (test/e2e/frontdoor-flux.test.ts).
+# Neither can be `go install`ed: each go.mod replaces its own api module with ./api, a nested module that the module
+# zip leaves out. So build from a writable copy of the module source with that one replace swapped for the published
+# api module of the same version; the other replaces stay (they pin kustomize and friends). `-mod=mod` adds just the
+# go.sum lines the build needs (`go mod tidy` would also want every test-only dependency). The CRDs (config/crd/bases)
+# are kept beside the binary: the test applies them to the control cluster. Built only on request (`tools.sh flux`).
+build_flux_controller() {
+  local name=$1 version=$2 out=$3 src work
+  src=$(go mod download -json "github.com/fluxcd/$name@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { log "go mod download github.com/fluxcd/$name@$version gave no source directory"; return 1; }
+  work=$(mktemp -d)
+  cp -r "$src/." "$work"
+  chmod -R u+w "$work"
+  (
+    cd "$work"
+    go mod edit -dropreplace="github.com/fluxcd/$name/api" -require="github.com/fluxcd/$name/api@$version"
+    go build -mod=mod -o "$out/$name" .
+  )
+  mkdir -p "$out/crds"
+  cp "$src"/config/crd/bases/*.yaml "$out/crds/"
+  rm -rf "$work"
+}
+build_source-controller() { build_flux_controller source-controller "$@"; }
+build_kustomize-controller() { build_flux_controller kustomize-controller "$@"; }
+
+# ksit-git-server (deploy/local/git-server/main.go, ours): Debian's `git http-backend` behind Go's net/http/cgi, so
+# source-controller can clone the e2e test's local repositories over HTTP. Standard library only.
+build_git-server() {
+  local out=$2 mod
+  mod=$(mktemp -d)
+  (
+    cd "$mod"
+    go mod init ksit.local/git-server >/dev/null 2>&1
+    cp "$here/git-server/main.go" .
+    go build -o "$out/ksit-git-server" .
+  )
+  rm -rf "$mod"
+}
+
 # The time-skipping test server ships as a Maven artifact; a wrapper script makes it an executable that
 # @temporalio/testing can start as an 'existing-path' server.
 build_temporal-test-server() {
@@ -185,6 +224,14 @@ for tool in $only; do
     GROUP=kube ensure kubectl "$KUBE_VERSION" build_kube_bins "Client Version: $KUBE_VERSION" version --client
     ;;
   kstatus) ensure ksit-kstatus "$CLI_UTILS_VERSION-$(sha256sum "$here/kstatus/main.go" | cut -c1-8)" build_kstatus "__never_on_path__" ;;
+  # Not in the default list: only test/e2e/frontdoor-flux.test.ts needs them, and it asks for them itself.
+  flux)
+    for c in source-controller:$SOURCE_CONTROLLER_VERSION kustomize-controller:$KUSTOMIZE_CONTROLLER_VERSION; do
+      ensure "${c%%:*}" "${c#*:}" "build_${c%%:*}" "__never_on_path__" --help
+      ln -sfn "$CACHE/tools/${c%%:*}-${c#*:}/crds" "$BIN/${c%%:*}-crds"
+    done
+    ensure ksit-git-server "$(sha256sum "$here/git-server/main.go" | cut -c1-8)" build_git-server "__never_on_path__"
+    ;;
   temporal-test-server)
     command -v java >/dev/null || { log "java is required for the time-skipping test server"; exit 1; }
     ensure temporal-test-server "$TEMPORAL_TEST_SERVER_VERSION" build_temporal-test-server "__never_on_path__"

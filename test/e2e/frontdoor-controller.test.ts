@@ -129,8 +129,8 @@ test('kubectl apply -> Running 2/2, Ready, one leader writing', async () => {
     .join('---\n');
   await kubectlOk(['apply', '-f', '-'], targets);
   await kubectlOk(['apply', '-f', '-'], argocd('5.51.5'));
-  // kstatus calls an object without status Current (its known blind spot for brand-new objects); from the
-  // controller's first status write on, it is InProgress until Ready.
+  // Before the controller's first status write the API server shows the CRD's default status (observedGeneration
+  // -1), which kstatus calls InProgress (with no status at all it would say Current); then InProgress until Ready.
   const first = await until('first status', 'integration/argocd', (cr) => cr.status?.conditions !== undefined, 120_000);
   if (cond(first.cr, 'Ready')?.status !== 'True') expect(first.kstatus).toBe('InProgress');
 

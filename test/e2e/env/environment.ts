@@ -79,12 +79,17 @@ export async function startApiServer(cluster: string): Promise<void> {
 
 /**
  * Polls `probe` until it returns something other than undefined; errors count as "not yet". On timeout the error
- * names what was awaited and the last thing seen, which is what one needs to debug a failed e2e run.
+ * names what was awaited and the last thing seen, which is what one needs to debug a failed e2e run. An error that
+ * `stopOn` accepts ends the wait at once (something the wait depends on is gone for good).
  */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  { timeoutMs = 60_000, intervalMs = 500 }: { timeoutMs?: number; intervalMs?: number } = {},
+  {
+    timeoutMs = 60_000,
+    intervalMs = 500,
+    stopOn,
+  }: { timeoutMs?: number; intervalMs?: number; stopOn?: (err: unknown) => boolean } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = 'nothing yet';
@@ -94,6 +99,7 @@ export async function waitFor<T>(
       if (value !== undefined) return value;
       last = 'not yet';
     } catch (err) {
+      if (stopOn?.(err)) throw err;
       last = err instanceof Error ? err.message : err;
     }
     if (Date.now() >= deadline)

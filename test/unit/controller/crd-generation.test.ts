@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { integrationCrd, targetCrd } from '../../../controller/crd/crd-manifests.js';
+import { integrationCrd, NOT_OBSERVED, targetCrd } from '../../../controller/crd/crd-manifests.js';
 import { renderCrdFiles } from '../../../controller/crd/render-crds.js';
 import {
   DURATION_PATTERN,
@@ -40,6 +40,18 @@ describe('generated CRDs', () => {
     const helm = props(props(spec.autoInstall!).helmConfig!);
     expect(helm.values).toMatchObject({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     expect(spec.deletionPolicy).toEqual({ type: 'string', enum: ['Orphan', 'Uninstall'] });
+  });
+
+  // kstatus calls an object without a status Current: without this default, a Flux Kustomization with wait: true
+  // was Ready the moment it created an Integration (seen with real Flux in test/e2e/frontdoor-flux.test.ts).
+  it('a new object reads back as not observed yet: status defaults to observedGeneration -1, which validates', () => {
+    for (const crd of [integrationCrd(), targetCrd()]) {
+      const status = props(openApi(crd)).status!;
+      expect(status.default).toEqual({ observedGeneration: NOT_OBSERVED });
+      const observed = props(status).observedGeneration!;
+      expect(observed.type).toBe('integer');
+      expect(observed.minimum).toBeLessThanOrEqual(NOT_OBSERVED);
+    }
   });
 
   it('durations get the pattern and, with a minimum, a CEL rule', () => {

@@ -24,6 +24,11 @@ describe('Integration health', () => {
 
   it('Progressing without status, or while a new generation is not accepted', () => {
     expect(check(integration())).toMatchObject({ status: 'Progressing' });
+    // What the API server shows before the controller's first write (the CRD's status default).
+    expect(check(integration({ observedGeneration: -1 }))).toEqual({
+      status: 'Progressing',
+      message: 'waiting for generation 2 to be accepted',
+    });
     const behind = integration({ observedGeneration: 1, phase: 'Running', conditions: [cond('Ready', 'True')] });
     expect(check(behind)).toEqual({ status: 'Progressing', message: 'waiting for generation 2 to be accepted' });
   });
