@@ -80,7 +80,9 @@ const controller = startController(env, {
   taskQueue,
   controlKubeconfig: control.kubeconfig,
   leaseNamespace: ns,
+  // The controller's defaults: a 2 s status round and a 15 s Lease.
   statusEveryMs: 2_000,
+  leaseSeconds: 15,
 });
 let stopWatch: (() => void) | undefined;
 try {

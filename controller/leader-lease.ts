@@ -3,6 +3,8 @@
 // writes status; a replica that fails to renew in time stops writing before another can take over.
 import type { KubeObjects } from './kube-objects.js';
 import { httpStatus, microTime } from './kube-objects.js';
+import { withDeadline } from './work-queue.js';
+import { withTimeout } from '../activities/kube/request-options.js';
 
 export interface LeaseOptions {
   namespace: string;
@@ -35,8 +37,10 @@ export class LeaderLease {
   }
 
   start(): void {
+    // A renewal that does not answer within half the lease counts as lost: without the deadline, one request that
+    // never returned stopped the renewals for good, and the replica went quiet without saying it had stopped leading.
     const tick = () =>
-      this.tryAcquireOrRenew()
+      withDeadline(this.tryAcquireOrRenew(), (this.options.durationSeconds * 1000) / 2, 'lease renewal')
         .catch(() => false)
         .then((held) => this.set(held))
         .finally(() => {
@@ -66,14 +70,22 @@ export class LeaderLease {
     }
   }
 
+  /** Each lease request is abandoned after a third of the lease, so a slow API server cannot pile them up. */
+  private requestTimeout() {
+    return withTimeout((this.options.durationSeconds * 1000) / 3);
+  }
+
   private read(): Promise<LeaseObject> {
     const { namespace, name } = this.options;
-    return this.kube.custom.getNamespacedCustomObject({ ...LEASES, namespace, name });
+    return this.kube.custom.getNamespacedCustomObject({ ...LEASES, namespace, name }, this.requestTimeout());
   }
 
   private write(lease: LeaseObject): Promise<unknown> {
     const { namespace, name } = this.options;
-    return this.kube.custom.replaceNamespacedCustomObject({ ...LEASES, namespace, name, body: lease });
+    return this.kube.custom.replaceNamespacedCustomObject(
+      { ...LEASES, namespace, name, body: lease },
+      this.requestTimeout(),
+    );
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
@@ -90,7 +102,7 @@ export class LeaderLease {
         metadata: { name, namespace },
         spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: now, renewTime: now },
       };
-      await this.kube.custom.createNamespacedCustomObject({ ...LEASES, namespace, body });
+      await this.kube.custom.createNamespacedCustomObject({ ...LEASES, namespace, body }, this.requestTimeout());
       return true;
     }
     const spec = lease.spec ?? {};

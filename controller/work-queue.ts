@@ -1,5 +1,7 @@
 // A keyed work queue as controllers have it: a key queued twice runs once, one key never runs twice at the same
-// time, failures come back with a doubling delay (1 s .. 60 s), and a key can ask to be looked at again later.
+// time, failures come back with a doubling delay (1 s .. 60 s), and a key can ask to be looked at again later. A
+// reconcile that outlives its deadline counts as failed, so a call that never answers cannot hold a worker slot
+// (with four slots, four such calls would stop the controller for good).
 export type Reconcile = (key: string) => Promise<{ requeueAfterMs?: number } | void>;
 
 export class WorkQueue {
@@ -15,6 +17,7 @@ export class WorkQueue {
     private readonly reconcile: Reconcile,
     private readonly concurrency = 4,
     private readonly onError: (key: string, err: unknown) => void = () => undefined,
+    private readonly deadlineMs = 120_000,
   ) {}
 
   add(key: string): void {
@@ -57,7 +60,7 @@ export class WorkQueue {
 
   private async run(key: string): Promise<void> {
     try {
-      const result = await this.reconcile(key);
+      const result = await withDeadline(this.reconcile(key), this.deadlineMs);
       this.failures.delete(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
@@ -72,4 +75,13 @@ export class WorkQueue {
       this.pump();
     }
   }
+}
+
+/** The promise's outcome, or a rejection once `ms` pass (the promise itself runs on; its result is dropped). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what = 'reconcile'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -22,6 +22,8 @@ export function startController(
     leaseNamespace: string;
     /** The status round (tests: 1 s; the controller's default is 2 s). */
     statusEveryMs?: number;
+    /** The Lease's duration (tests: 4 s, so that a killed leader is replaced quickly; the default is 15 s). */
+    leaseSeconds?: number;
   },
 ): ControllerProcess {
   const logFile = join(env.ksitHome, 'logs', `controller-${o.id}.log`);
@@ -38,7 +40,7 @@ export function startController(
       KSIT_CONTROLLER_ID: o.id,
       KSIT_LEASE_NAMESPACE: o.leaseNamespace,
       // Short, so that a killed leader is replaced within the test's patience.
-      KSIT_LEASE_SECONDS: '4',
+      KSIT_LEASE_SECONDS: String(o.leaseSeconds ?? 4),
       KSIT_STATUS_EVERY_MS: String(o.statusEveryMs ?? 1000),
       KSIT_CONTROLLER_HTTP_PORT: '0',
       KSIT_CONTROLLER_HTTP_HOST: '127.0.0.1',
