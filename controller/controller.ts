@@ -43,6 +43,7 @@ const lease = new LeaderLease(kube, {
     );
     if (leader) enqueueAll();
   },
+  onError: (err) => log.warn({ err: errorText(err) }, 'lease renewal failed'),
 });
 
 const deps: ReconcileDeps = {

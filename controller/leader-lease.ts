@@ -13,6 +13,8 @@ export interface LeaseOptions {
   durationSeconds: number;
   renewEveryMs: number;
   onChange: (leader: boolean) => void;
+  /** A renewal that failed (it counts as not holding the lease); for the log. */
+  onError?: (err: unknown) => void;
 }
 
 interface LeaseObject {
@@ -41,7 +43,10 @@ export class LeaderLease {
     // never returned stopped the renewals for good, and the replica went quiet without saying it had stopped leading.
     const tick = () =>
       withDeadline(this.tryAcquireOrRenew(), (this.options.durationSeconds * 1000) / 2, 'lease renewal')
-        .catch(() => false)
+        .catch((err: unknown) => {
+          this.options.onError?.(err);
+          return false;
+        })
         .then((held) => this.set(held))
         .finally(() => {
           this.timer = setTimeout(tick, this.options.renewEveryMs);
@@ -72,7 +77,8 @@ export class LeaderLease {
 
   /** Each lease request is abandoned after a third of the lease, so a slow API server cannot pile them up. */
   private requestTimeout() {
-    return withTimeout((this.options.durationSeconds * 1000) / 3);
+    // AbortSignal.timeout takes whole milliseconds only.
+    return withTimeout(Math.floor((this.options.durationSeconds * 1000) / 3));
   }
 
   private read(): Promise<LeaseObject> {

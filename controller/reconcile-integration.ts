@@ -82,19 +82,28 @@ export async function reconcileIntegration(deps: ReconcileDeps, obj: KsitObject)
       outcome === 'created' ? 'Created' : 'Updated',
       `generation ${generation} accepted by workflow ${workflowIds.integration(spec.namespace, spec.name)}`,
     );
-  await applySwitches(deps, obj, spec);
+  await applySwitches(deps, obj, spec, outcome === 'created');
   deps.statusChanged();
 }
 
-/** spec.suspend and the reinstall annotation, through the workflow's own updates. */
-async function applySwitches(deps: ReconcileDeps, obj: KsitObject, spec: IntegrationSpec): Promise<void> {
+/**
+ * spec.suspend and the reinstall annotation, through the workflow's own updates. A workflow this reconcile just
+ * created is known to run unpaused: asking it would wait for its first workflow task, which during a large apply
+ * (1,000 objects at once) is queued behind the others and timed the query out, failing the reconcile for nothing.
+ */
+async function applySwitches(
+  deps: ReconcileDeps,
+  obj: KsitObject,
+  spec: IntegrationSpec,
+  justCreated: boolean,
+): Promise<void> {
   const handle = deps.temporal.workflow.getHandle(workflowIds.integration(spec.namespace, spec.name));
-  const status: IntegrationStatus = await handle.query(integrationStatusQuery);
   const suspend = obj.spec.suspend === true;
-  if (suspend && !status.paused) {
+  const paused = justCreated ? false : (await handle.query(integrationStatusQuery)).paused;
+  if (suspend && !paused) {
     await handle.executeUpdate(pauseUpdate, { args: [{}] });
     deps.event(obj, 'Normal', 'Suspended', 'spec.suspend: true: checks and installs paused on every cluster');
-  } else if (!suspend && status.paused) {
+  } else if (!suspend && paused) {
     await handle.executeUpdate(resumeUpdate, { args: [{}] });
     deps.event(obj, 'Normal', 'Resumed', 'spec.suspend is off: checks and installs resumed');
   }

@@ -52,20 +52,37 @@ describe('LeaderLease', () => {
   it('a renewal that never answers ends leadership, says so, and the next renewal takes it back', async () => {
     let hang = false;
     let stored: { metadata: object; spec?: object } | undefined;
+    // Each call runs the options' request middleware as client-node would (AbortSignal.timeout refuses a
+    // fractional delay, which a lease of 0.2 s divided by three would give).
+    const prepare = async (options?: {
+      middleware?: { pre: (ctx: unknown) => { toPromise(): Promise<unknown> } }[];
+    }) => {
+      for (const m of options?.middleware ?? []) await m.pre({ setSignal: () => undefined }).toPromise();
+    };
     const custom = {
-      getNamespacedCustomObject: async () => {
+      getNamespacedCustomObject: async (_: unknown, options?: Parameters<typeof prepare>[0]) => {
+        await prepare(options);
         if (hang) return never();
         if (!stored) throw Object.assign(new Error('not found'), { code: 404 });
         return stored;
       },
-      createNamespacedCustomObject: async ({ body }: { body: typeof stored }) => {
+      createNamespacedCustomObject: async (
+        { body }: { body: typeof stored },
+        options?: Parameters<typeof prepare>[0],
+      ) => {
+        await prepare(options);
         stored = body;
       },
-      replaceNamespacedCustomObject: async ({ body }: { body: typeof stored }) => {
+      replaceNamespacedCustomObject: async (
+        { body }: { body: typeof stored },
+        options?: Parameters<typeof prepare>[0],
+      ) => {
+        await prepare(options);
         stored = body;
       },
     };
     const changes: boolean[] = [];
+    const errors: string[] = [];
     const lease = new LeaderLease({ custom } as unknown as KubeObjects, {
       namespace: 'ns',
       name: 'l',
@@ -73,6 +90,7 @@ describe('LeaderLease', () => {
       durationSeconds: 0.2,
       renewEveryMs: 20,
       onChange: (leader) => changes.push(leader),
+      onError: (err) => errors.push((err as Error).message),
     });
     lease.start();
     await waitUntil(() => lease.isLeader());
@@ -82,6 +100,9 @@ describe('LeaderLease', () => {
     hang = false;
     await waitUntil(() => lease.isLeader());
     expect(changes).toEqual([true, false, true]);
+    // The only failures were the renewals that did not answer, and each was reported.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(new Set(errors)).toEqual(new Set(['lease renewal did not finish within 0.1s']));
     await lease.stop();
   });
 });
