@@ -207,17 +207,19 @@ spec:
   stopWatch?.();
   await controller.stop();
   await terminateRun(client, taskQueue);
-  await kubectl([
-    'patch',
-    'integrations',
-    '--all',
-    '-n',
-    ns,
-    '--type',
-    'merge',
-    '-p',
-    '{"metadata":{"finalizers":null}}',
-  ]).catch(() => undefined);
+  // The controller is gone: drop the finalizers so that the namespace can go.
+  for (const kind of ['integrations', 'integrationtargets'])
+    await kubectl([
+      'patch',
+      kind,
+      '--all',
+      '-n',
+      ns,
+      '--type',
+      'merge',
+      '-p',
+      '{"metadata":{"finalizers":null}}',
+    ]).catch(() => undefined);
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   await worker.stop();
   await client.connection.close();
