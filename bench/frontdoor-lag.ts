@@ -18,6 +18,7 @@ import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { repoRoot } from '../test/e2e/env/environment.js';
 import { injectFault } from '../test/e2e/env/environment.js';
+import { dropFinalizers } from '../test/e2e/frontdoor/control-cluster.js';
 import { startController } from '../test/e2e/frontdoor/controller-process.js';
 import { connect, startWorker, terminateRun } from './lib/ksit.js';
 import { ensureEnvironment, toolEnv } from './lib/local-env.js';
@@ -208,18 +209,7 @@ spec:
   await controller.stop();
   await terminateRun(client, taskQueue);
   // The controller is gone: drop the finalizers so that the namespace can go.
-  for (const kind of ['integrations', 'integrationtargets'])
-    await kubectl([
-      'patch',
-      kind,
-      '--all',
-      '-n',
-      ns,
-      '--type',
-      'merge',
-      '-p',
-      '{"metadata":{"finalizers":null}}',
-    ]).catch(() => undefined);
+  for (const kind of ['integrations', 'integrationtargets']) await dropFinalizers(kind, ns).catch(() => undefined);
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   await worker.stop();
   await client.connection.close();

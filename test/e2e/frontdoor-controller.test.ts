@@ -9,7 +9,14 @@ import { parse } from 'yaml';
 import type { IntegrationStatusCR } from '../../controller/crd/status-schema.js';
 import { workflowIds } from '../../workflows/definitions.js';
 import { injectFault, kubeClient, waitFor } from './env/environment.js';
-import { controlCluster, ensureNamespace, installCrds, kubectl, kubectlOk } from './frontdoor/control-cluster.js';
+import {
+  controlCluster,
+  ensureNamespace,
+  installCrds,
+  kubectl,
+  kubectlOk,
+  dropFinalizers,
+} from './frontdoor/control-cluster.js';
 import { startController, type ControllerProcess } from './frontdoor/controller-process.js';
 import { kstatusOf } from './frontdoor/kstatus.js';
 import { type KsitHarness, startKsit } from './helpers/ksit-worker.js';
@@ -109,8 +116,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of controllers) await c.stop();
   // Objects left by a failed run: drop the finalizers so that the namespace can go.
-  for (const r of ['integrations', 'integrationtargets'])
-    await kubectl(['patch', r, '--all', '-n', ns, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
+  for (const r of ['integrations', 'integrationtargets']) await dropFinalizers(r, ns);
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
   for (const name of ['argocd', 'cert-manager'])
     await ksit.client.workflow

@@ -62,3 +62,13 @@ spec: {clusterName: probe, kubeconfigSecretNamespace: kube-system}
     { timeoutMs: 60_000, intervalMs: 1_000 },
   );
 }
+
+/**
+ * Removes the finalizers of every `resource` object in the namespace, so that it can be deleted without its
+ * controller (clean-up after a test). `kubectl patch` has no --all: each object is patched by name.
+ */
+export async function dropFinalizers(resource: string, namespace: string): Promise<void> {
+  const names = await kubectl(['get', resource, '-n', namespace, '-o', 'name']);
+  for (const name of String(names.stdout).split('\n').filter(Boolean))
+    await kubectl(['patch', name, '-n', namespace, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
+}
