@@ -135,6 +135,9 @@ beforeAll(async () => {
   const control = controlCluster();
   ksit = await startKsit({ controlKubeconfig: control.kubeconfig });
   await installCrds();
+  // Older Flux CRDs (flux-manifest.test.ts installs Flux from a manifest on this cluster) stored versions these
+  // no longer serve, and the API server refuses such an update: remove them first.
+  await kubectl(['delete', '--ignore-not-found', '--timeout=60s', ...tools.crdDirs.flatMap((d) => ['-f', d])]);
   await kubectlOk(['apply', '--server-side', '--force-conflicts', ...tools.crdDirs.flatMap((d) => ['-f', d])]);
   await kubectlOk([
     'wait',
