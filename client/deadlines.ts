@@ -1,6 +1,6 @@
 // Every wait the CLI does has an end: the `--timeout` flags, the deadline on a status query, the pause between
 // polls. One module, so that a timeout is parsed, reported and enforced the same way in every verb.
-import { parseDuration } from '../shared/spec/index.js';
+import { parseDuration } from '../shared/spec/duration.js';
 import { UsageError } from './errors.js';
 
 /** `--timeout 90s|10m|1h`, or `fallback` when the flag is absent; a usage error for anything else. */

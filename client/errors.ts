@@ -1,7 +1,7 @@
 // One error type and one printer for the whole CLI: every command throws KsitError (or lets something unexpected
 // escape), and cli.ts hands it to handleError, which prints what the user can act on and returns the exit code.
 import { PayloadDecryptionError } from '../shared/codec/encryption-codec.js';
-import { formatProblem, type SpecProblem } from '../shared/spec/index.js';
+import { formatProblem, type SpecProblem } from '../shared/spec/problems.js';
 
 /** Exit codes: 3 = the Temporal server did not answer; 4 = a wait (apply --wait, delete) ran out of time. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, timeout: 4 } as const;

@@ -3,7 +3,8 @@
 // asked). Rebuilt from the normalized specs the workflows hold, so defaults appear spelled out. Helm values often
 // carry passwords: they are left out unless asked for.
 import type { Client } from '@temporalio/client';
-import { API_VERSION, formatDuration } from '../shared/spec/index.js';
+import { API_VERSION } from '../shared/spec/constants.js';
+import { formatDuration } from '../shared/spec/duration.js';
 import { formatHealthEndpoint } from '../shared/spec/health-endpoint.js';
 import type { IntegrationSpec, RolloutSpec, TargetSpec } from '../shared/types.js';
 import { integrationSpecQuery } from '../workflows/definitions.js';

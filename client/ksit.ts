@@ -1,37 +1,31 @@
 // The ksit command line: `ksit COMMAND [options]`. Each command is one file in commands/, registered below; the
 // entry point is cli.ts.
-import { applyCommand } from './commands/apply.js';
-import { controllerCommand } from './commands/controller.js';
-import { pauseCommand, reinstallCommand, resumeCommand } from './commands/cluster-action.js';
 import type { Command } from './commands/command.js';
-import { deleteCommand } from './commands/delete.js';
-import { describeCommand } from './commands/describe.js';
-import { getCommand } from './commands/get.js';
-import { preflightCommand } from './commands/preflight.js';
-import { rolloutCommand } from './commands/rollout.js';
-import { validateCommand } from './commands/validate.js';
-import { workerCommand } from './commands/worker.js';
 import { EXIT, handleError, UsageError } from './errors.js';
 import { applyGlobalFlags, GLOBAL_FLAGS_HELP } from './global-flags.js';
 
-const COMMANDS: Record<string, Command> = {
-  validate: validateCommand,
-  preflight: preflightCommand,
-  apply: applyCommand,
-  get: getCommand,
-  describe: describeCommand,
-  pause: pauseCommand,
-  resume: resumeCommand,
-  reinstall: reinstallCommand,
-  rollout: rolloutCommand,
-  delete: deleteCommand,
-  worker: workerCommand,
-  controller: controllerCommand,
+// Each verb's module is loaded only when it runs: `ksit get` then does not pay for the spec schema, Helm or
+// client-node at start-up (see BENCHMARKS.md, listing). Only the full help loads them all, for their summaries.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  preflight: async () => (await import('./commands/preflight.js')).preflightCommand,
+  apply: async () => (await import('./commands/apply.js')).applyCommand,
+  get: async () => (await import('./commands/get.js')).getCommand,
+  describe: async () => (await import('./commands/describe.js')).describeCommand,
+  pause: async () => (await import('./commands/cluster-action.js')).pauseCommand,
+  resume: async () => (await import('./commands/cluster-action.js')).resumeCommand,
+  reinstall: async () => (await import('./commands/cluster-action.js')).reinstallCommand,
+  rollout: async () => (await import('./commands/rollout.js')).rolloutCommand,
+  delete: async () => (await import('./commands/delete.js')).deleteCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
+  controller: async () => (await import('./commands/controller.js')).controllerCommand,
 };
 
-function help(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+async function help(): Promise<string> {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((name) => name.length));
+  const commands = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  const lines = names.map((name, i) => `  ${name.padEnd(width)}  ${commands[i]!.summary}`);
   return [
     'ksit: install and watch DevOps tools across many Kubernetes clusters',
     '',
@@ -52,16 +46,16 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = applyGlobalFlags(argv);
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help());
+    process.stdout.write(await help());
     return EXIT.ok;
   }
   if (name === undefined) {
-    process.stderr.write(help());
+    process.stderr.write(await help());
     return EXIT.usage;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
-  return command.run(rest);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  return (await load()).run(rest);
 }
 
 // `ksit validate ... | head` closes stdout early; that is not an error worth a stack trace.

@@ -1,8 +1,12 @@
 // Every printing helper the commands share, so that a label, a selector or a duration reads the same in every
 // verb: aligned tables and fields, JSON/YAML, ages, and phase colours (only on a terminal, and never when NO_COLOR
 // is set: https://no-color.org).
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { LabelSelector, TargetSpec } from '../shared/types.js';
+
+// YAML is loaded on first use (-o yaml): the listing's start-up does not pay for it.
+const requireModule = createRequire(import.meta.url);
+const toYaml = (data: unknown): string => (requireModule('yaml') as typeof import('yaml')).stringify(data);
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
@@ -49,7 +53,7 @@ export function table(rows: string[][], paint: (column: number, text: string) =>
 }
 
 export function formatData(data: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data);
+  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : toYaml(data);
 }
 
 /** "5s", "3m", "2h", "4d": kubectl's AGE column. */

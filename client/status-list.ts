@@ -5,7 +5,7 @@
 // worker does not hide the rest of the fleet.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { LISTING_MEMO_KEY, statusFromListingMemo } from '../shared/listing-memo.js';
-import { DEFAULTS } from '../shared/spec/index.js';
+import { DEFAULTS } from '../shared/spec/constants.js';
 import type { IntegrationStatus, TargetStatus } from '../shared/types.js';
 import { integrationStatusQuery, refreshTargetsSignal, targetStatusQuery } from '../workflows/definitions.js';
 import { KsitPhase } from '../workflows/search-attributes.js';

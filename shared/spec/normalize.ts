@@ -7,13 +7,9 @@ import { resolveInstall, type AutoInstallInput } from './install.js';
 import { toDependencyRefs } from './depends-on.js';
 import { toRolloutSpec } from './rollout.js';
 import type { IntegrationDocument, TargetDocument } from './schema.js';
+import { DEFAULTS } from './constants.js';
 
-export const DEFAULTS = {
-  namespace: 'ksit-system',
-  kubeconfigSecretKey: 'kubeconfig',
-  healthCheckIntervalMs: 30_000,
-  gracePeriodMs: 3 * 60_000,
-} as const;
+export { DEFAULTS };
 
 export function toTargetSpec(doc: TargetDocument): TargetSpec {
   const namespace = doc.metadata.namespace ?? DEFAULTS.namespace;

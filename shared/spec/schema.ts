@@ -23,8 +23,9 @@ import { resolveInstall, type AutoInstallInput } from './install.js';
 import { labelSelector } from './label-selector.js';
 import { dependsOnSchema } from './depends-on.js';
 import { rolloutSchema } from './rollout.js';
+import { API_VERSION } from './constants.js';
 
-export const API_VERSION = 'ksit.io/v1alpha1';
+export { API_VERSION };
 
 /** Metadata the API server sets; never the user's to write, but present in every object read back. */
 const SERVER_METADATA = Object.fromEntries(
