@@ -23,7 +23,7 @@ import { faultScript, repoRoot } from '../test/e2e/env/environment.js';
 import { testChart } from '../test/e2e/helpers/ksit-worker.js';
 import { integrationStatusQuery, workflowIds } from '../workflows/definitions.js';
 import { connect, createTargets, startIntegrations, startWorker, terminateRun, waitForPhase } from './lib/ksit.js';
-import { ensureEnvironment, toolEnv } from './lib/local-env.js';
+import { ensureEnvironment, temporalKeySuffix, temporalKind, toolEnv } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
 import {
   exitWithUsageIfAsked,
@@ -135,7 +135,8 @@ const summary = (xs: number[]) => ({
 });
 const pick = (side: 'degraded' | 'recovered', k: keyof Round['degraded']) => results.map((r) => r[side][k]);
 const row = {
-  key: `${intervalMs / 1000}s-${source}`,
+  key: `${intervalMs / 1000}s-${source}${temporalKeySuffix()}`,
+  temporal: temporalKind(),
   source,
   intervalS: intervalMs / 1000,
   /** Requests the worker sent to the API server during the rounds (1 monitor), per hour. */

@@ -23,7 +23,7 @@ import {
   terminateRun,
   waitForPhase,
 } from './lib/ksit.js';
-import { clusterNames, ensureEnvironment } from './lib/local-env.js';
+import { clusterNames, ensureEnvironment, temporalKeySuffix, temporalKind } from './lib/local-env.js';
 import { LoadWindow, machineInfo, round } from './lib/proc.js';
 import {
   exitWithUsageIfAsked,
@@ -116,7 +116,8 @@ try {
     maxS: xs.length ? round(Math.max(...xs) / 1000, 1) : NaN,
   });
   const row = {
-    key: `${n}@${intervalMs / 1000}s`,
+    key: `${n}@${intervalMs / 1000}s${temporalKeySuffix()}`,
+    temporalServer: temporalKind(),
     monitors: n,
     clusters: nClusters,
     intervalS: intervalMs / 1000,

@@ -17,7 +17,7 @@ import type { IntegrationSpec } from '../shared/types.js';
 import { repoRoot } from '../test/e2e/env/environment.js';
 import { integrationStatusQuery } from '../workflows/definitions.js';
 import { connect, createTargets, startIntegrations, startWorker, terminateRun, waitForPhase } from './lib/ksit.js';
-import { ensureEnvironment, temporalPid, toolEnv } from './lib/local-env.js';
+import { ensureEnvironment, temporalKeySuffix, temporalKind, temporalPid, toolEnv } from './lib/local-env.js';
 import { cpuSeconds, LoadWindow, machineInfo, round } from './lib/proc.js';
 import {
   exitWithUsageIfAsked,
@@ -140,7 +140,8 @@ try {
   watch.kill('SIGKILL');
 
   const row = {
-    key: `${n}`,
+    key: `${n}${temporalKeySuffix()}`,
+    temporal: temporalKind(),
     integrations: n,
     at: new Date().toISOString(),
     rampSeconds: round(ramp.ms / 1000),

@@ -27,7 +27,15 @@ import {
   terminateRun,
   waitForPhase,
 } from './lib/ksit.js';
-import { apiserverPids, clusterNames, ensureEnvironment, temporalPid, type LocalEnvironment } from './lib/local-env.js';
+import {
+  apiserverPids,
+  clusterNames,
+  ensureEnvironment,
+  temporalKeySuffix,
+  temporalKind,
+  temporalPid,
+  type LocalEnvironment,
+} from './lib/local-env.js';
 import { writeMonitoringPlot } from './lib/plot.js';
 import { cpuSeconds, LoadWindow, machineInfo, peakRssMiB, round, rssMiB } from './lib/proc.js';
 import {
@@ -90,6 +98,8 @@ interface Side {
 export interface MonitoringRow {
   key: string;
   label: string;
+  /** The Temporal server measured on: the dev server or the PostgreSQL-backed one. */
+  temporal: 'dev' | 'postgres';
   monitors: number;
   clusters: number;
   integrations: number;
@@ -247,7 +257,8 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
       lifecycleEventsPerCheck: round(lifecycleEvents / Math.max(1, summary.checks), 4),
     };
     const row: MonitoringRow = {
-      key: `${n}${label ? `-${label}` : ''}`,
+      key: `${n}${label ? `-${label}` : ''}${temporalKeySuffix()}`,
+      temporal: temporalKind(),
       label,
       monitors: n,
       clusters: nClusters,

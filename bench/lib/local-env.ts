@@ -1,5 +1,7 @@
 // The local environment for benchmarks: brings up (or reuses) deploy/local/env.sh with the clusters a benchmark
 // needs, and finds the pids of the processes whose CPU a benchmark reports.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { deadComponents, livePid, localLayout, paths } from '../../deploy/local/environment.js';
 import { envScript, loadEnvironment, type LocalEnvironment, toolEnv } from '../../test/e2e/env/environment.js';
@@ -28,6 +30,18 @@ export async function ensureEnvironment(clusters: string[]): Promise<LocalEnviro
   log(`environment up in ${Math.round((Date.now() - started) / 1000)} s`);
   return loadEnvironment();
 }
+
+/**
+ * Which Temporal the local environment runs (env.sh keeps it in KSIT_HOME/temporal/mode): rows measured on the
+ * PostgreSQL server are keyed apart from the dev server's, so the two sit side by side in one results file.
+ */
+export function temporalKind(): 'dev' | 'postgres' {
+  const mode = readFileSync(join(localLayout().ksitHome, 'temporal/mode'), 'utf8').trim();
+  return mode === 'postgres' ? 'postgres' : 'dev';
+}
+
+/** '' on the dev server, '-postgres' on PostgreSQL: the suffix of a results row's key. */
+export const temporalKeySuffix = () => (temporalKind() === 'postgres' ? '-postgres' : '');
 
 export const temporalPid = () => livePid('temporal', paths.temporalPid(localLayout()));
 
