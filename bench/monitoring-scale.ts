@@ -31,6 +31,7 @@ import {
   apiserverPids,
   clusterNames,
   ensureEnvironment,
+  postgresCpu,
   temporalKeySuffix,
   temporalKind,
   temporalPid,
@@ -110,6 +111,8 @@ export interface MonitoringRow {
   /** Monitors Running when the ramp ended (all of them unless --ramp-timeout passed first). */
   runningAfterRamp: number;
   rampWorkerCpuSeconds: number;
+  /** Where the ramp's CPU went: what limits it (the Temporal server's share includes PostgreSQL when it runs it). */
+  rampCpuSeconds?: { worker: number; temporal: number; postgres?: number; apiservers: number; load: object };
   ksit: Side & { rssMiB: number; historyEventsPerCheck: number; lifecycleEventsPerCheck: number; memory?: object };
   /** The plain client-node floor (a new connection per request, as client-node 2.x does by default). */
   floor: Side;
@@ -182,12 +185,24 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
 
   try {
     const cpuBeforeRamp = cpuSeconds(worker.pid);
+    const rampStart = { temporal: cpuSeconds(pids.temporal), postgres: postgresCpu(), apiservers: apiserverCpu() };
+    const rampLoad = new LoadWindow();
     await startIntegrations(client, taskQueue, specs);
     // A ramp that does not finish in time is a result too: the window is then measured with what runs, and the
     // monitors that never got to Running count as not checked.
     const ramp = await waitForPhase(client, taskQueue, 'Running', n, rampTimeoutMs, true);
     const rampMs = ramp.ms;
     const rampCpu = cpuSeconds(worker.pid) - cpuBeforeRamp;
+    const rampCpuByProcess = {
+      worker: round(rampCpu, 1),
+      temporal: round(cpuSeconds(pids.temporal) - rampStart.temporal, 1),
+      ...(rampStart.postgres !== undefined ? { postgres: round((postgresCpu() ?? 0) - rampStart.postgres, 1) } : {}),
+      apiservers: round(apiserverCpu() - rampStart.apiservers, 1),
+    };
+    const rampLoadK = rampLoad.finish(
+      rampCpuByProcess.worker + rampCpuByProcess.temporal + rampCpuByProcess.apiservers,
+    );
+    log(`ramp CPU seconds: ${JSON.stringify(rampCpuByProcess)}`);
     log(`${ramp.reached}/${n} Running after ${Math.round(rampMs / 1000)} s; settling one interval`);
     await sleep(intervalMs);
 
@@ -195,6 +210,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     const t0 = Date.now();
     const w0 = cpuSeconds(worker.pid);
     const tc0 = cpuSeconds(pids.temporal);
+    const pg0 = postgresCpu();
     const a0 = apiserverCpu();
     const load = new LoadWindow();
     log(`measuring ${intervals} intervals (${(intervals * intervalMs) / 1000} s)`);
@@ -202,6 +218,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
     const t1 = Date.now();
     const workerCpu = cpuSeconds(worker.pid) - w0;
     const temporalCpu = cpuSeconds(pids.temporal) - tc0;
+    const postgresCpuSeconds = pg0 === undefined ? undefined : round((postgresCpu() ?? 0) - pg0, 2);
     const apiCpu = apiserverCpu() - a0;
     const loadK = load.finish(workerCpu + temporalCpu + apiCpu);
     const peak = peakRssMiB(worker.pid);
@@ -250,6 +267,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
       rssMiB: round(rss),
       memory,
       temporalCpuSeconds: round(temporalCpu, 2),
+      ...(postgresCpuSeconds !== undefined ? { postgresCpuSeconds } : {}),
       apiserverCpuSeconds: round(apiCpu, 2),
       checks: summary,
       load: loadK,
@@ -269,6 +287,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
       rampSeconds: round(rampMs / 1000),
       runningAfterRamp: ramp.reached,
       rampWorkerCpuSeconds: round(rampCpu, 1),
+      rampCpuSeconds: { ...rampCpuByProcess, load: rampLoadK },
       ksit: ksitSide,
       floor,
       cpuRatio: round(workerCpu / Math.max(0.01, floor.cpuSeconds), 2),

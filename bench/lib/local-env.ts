@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { deadComponents, livePid, localLayout, paths } from '../../deploy/local/environment.js';
 import { envScript, loadEnvironment, type LocalEnvironment, toolEnv } from '../../test/e2e/env/environment.js';
+import { treeCpuSeconds } from './proc.js';
 import { log } from './report.js';
 
 export const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `cluster-${i + 1}`);
@@ -42,6 +43,13 @@ export function temporalKind(): 'dev' | 'postgres' {
 
 /** '' on the dev server, '-postgres' on PostgreSQL: the suffix of a results row's key. */
 export const temporalKeySuffix = () => (temporalKind() === 'postgres' ? '-postgres' : '');
+
+/** CPU seconds PostgreSQL (all its backends) has used so far, when the environment runs Temporal on it. */
+export function postgresCpu(): number | undefined {
+  if (temporalKind() !== 'postgres') return undefined;
+  const pid = Number(readFileSync(join(localLayout().ksitHome, 'temporal/postgres.pid'), 'utf8').trim());
+  return treeCpuSeconds(pid);
+}
 
 export const temporalPid = () => livePid('temporal', paths.temporalPid(localLayout()));
 

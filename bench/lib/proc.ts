@@ -1,5 +1,5 @@
 // What the benchmarks measure about processes and the machine, read from /proc (Linux only).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux this runs on. */
@@ -15,6 +15,30 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU seconds of a process and everything under it: its own time, the time of its children that have exited
+ * (cutime, cstime) and of those still running. For PostgreSQL, whose work is done by one backend per connection.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const stat = (p: number) => {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined;
+    }
+  };
+  const own = stat(pid);
+  if (!own) return 0;
+  let total = (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / CLK_TCK;
+  for (const entry of readdirSync('/proc')) {
+    const child = Number(entry);
+    if (!Number.isInteger(child) || child === pid) continue;
+    if (Number(stat(child)?.[1]) === pid) total += treeCpuSeconds(child);
+  }
+  return total;
 }
 
 function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
