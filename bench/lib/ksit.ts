@@ -2,12 +2,15 @@
 // logging each health check and install at debug level (the lines the benchmarks read lag and coverage from),
 // targets and Integrations started the way `ksit apply` starts them, and clean-up of everything the run started.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { Client, Connection } from '@temporalio/client';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import { workflowIds } from '../../workflows/definitions.js';
 import { startWorkerProcess, type WorkerProcess } from '../../test/e2e/helpers/worker-process.js';
 import type { LocalEnvironment } from './local-env.js';
-import { log, pool, sleep } from './report.js';
+import { repoRoot } from '../../test/e2e/env/environment.js';
+import { log, pool, resultsDir, sleep } from './report.js';
 
 export interface WorkerOptions {
   taskQueue: string;
@@ -17,13 +20,28 @@ export interface WorkerOptions {
   extraEnv?: Record<string, string>;
 }
 
-export function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
+let bundle: Promise<string> | undefined;
+
+/**
+ * The workflow bundle, prebuilt once per benchmark process as the image does (`npm run bundle`): a worker that
+ * bundled at start would also keep webpack in memory, which the shipped worker never loads.
+ */
+function prebuiltBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const file = join(resultsDir, 'tmp', `workflow-bundle-${process.pid}.js`);
+    await execa(process.execPath, [join(repoRoot, 'dist/workers/bundle-workflows.js'), file], { stdio: 'ignore' });
+    return file;
+  })();
+  return bundle;
+}
+
+export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
   return startWorkerProcess(env, {
     taskQueue: o.taskQueue,
     logFile: o.logFile,
     logLevel: 'debug',
     nodeArgs: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
-    env: o.extraEnv,
+    env: { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), ...o.extraEnv },
   });
 }
 
