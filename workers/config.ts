@@ -36,10 +36,15 @@ const schema = z.object({
     .default(DEFAULT_HELM_PROCESSES),
   /**
    * Workflows kept in memory between their tasks (the SDK's sticky cache). A monitor's workflows wake only when
-   * something changes, so an evicted one costs a replay of its short history then; unset: the SDK's default,
-   * which grows with the heap limit (about 2,000 on a machine with 4 GiB of heap). See BENCHMARKS.md, memory.
+   * something changes, so an evicted one costs a replay of its short history then. Set here rather than left to
+   * the SDK, whose default grows with the machine's heap limit (about 2,300 workflows on a 24 GiB machine, ~180
+   * in a 1 GiB container): the worker's memory should not depend on where it runs. See BENCHMARKS.md, memory.
    */
-  KSIT_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  KSIT_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'must be a whole number of workflows' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no cache) or more')
+    .default(300),
   /**
    * `watch` (default): one watch-based cache per cluster feeds every health watch, so changes are seen at once and
    * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).

@@ -41,7 +41,8 @@ export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Prom
     logFile: o.logFile,
     logLevel: 'debug',
     nodeArgs: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
-    env: { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), ...o.extraEnv },
+    // As the image runs it (Dockerfile): a prebuilt bundle and two malloc arenas.
+    env: { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), MALLOC_ARENA_MAX: '2', ...o.extraEnv },
   });
 }
 
