@@ -22,8 +22,8 @@ export function installActivities(install: InstallSpec) {
 /**
  * How soon the server gives a dead worker's health watch to another worker. A watch heartbeats every 4 s while it
  * waits; the SDK sends at most one heartbeat per min(0.8 x this timeout, the worker's maxHeartbeatThrottleInterval
- * of 5 s) = 5 s, so 1,000 watches cost about 200 heartbeat writes per second on the Temporal server (at 90 s it was
- * about 20: the 5 s throttle keeps each check's result, lastCheckAt, fresh). In exchange a SIGKILLed worker's monitors
+ * of 5 s, which keeps each check's result, lastCheckAt, fresh) = 5 s: 1,000 watches cost about 200 heartbeat
+ * writes per second on the Temporal server. In exchange a SIGKILLed worker's monitors
  * are checked again by another worker within this timeout + the 1 s retry backoff + the first check: under 15 s
  * (kspec's failover promise), whatever the health interval (BENCHMARKS.md, bench:failover).
  */
