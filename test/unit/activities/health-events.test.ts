@@ -61,6 +61,20 @@ describe('health events', () => {
     expect(await events.next(300, stop, false)).toBe(false);
   });
 
+  test('while unhealthy, event checks are further apart, but a recovery is still seen within 2 s', async () => {
+    const f = fakeCache();
+    const events = new HealthEvents(f.cache, 'ns', ['Deployment']);
+    events.use(client);
+    const stop = new AbortController().signal;
+    f.fire();
+    expect(await events.next(5_000, stop, true)).toBe(true);
+    const t = Date.now();
+    f.fire();
+    expect(await events.next(5_000, stop, true)).toBe(true);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(1_900);
+    expect(Date.now() - t).toBeLessThan(2_500);
+  });
+
   test('the cached lists come from the subscription, and are absent when the cache is not fresh', () => {
     const f = fakeCache();
     const events = new HealthEvents(f.cache, 'ns', ['Deployment']);

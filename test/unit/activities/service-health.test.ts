@@ -46,7 +46,14 @@ describe('serviceHealth', () => {
       { kind: 'Deployment' as const, name: 'web' },
       { kind: 'Service' as const, name: 'web' },
     ];
-    const gone = { kind: 'Deployment' as const, name: 'web', ready: 0, desired: 0, healthy: false, reason: 'web: not found' };
+    const gone = {
+      kind: 'Deployment' as const,
+      name: 'web',
+      ready: 0,
+      desired: 0,
+      healthy: false,
+      reason: 'web: not found',
+    };
     expect(summarize(components, [gone, missing])).toMatchObject({ absent: true });
   });
 
