@@ -26,7 +26,7 @@ let bundle: Promise<string> | undefined;
  * The workflow bundle, prebuilt once per benchmark process as the image does (`npm run bundle`): a worker that
  * bundled at start would also keep webpack in memory, which the shipped worker never loads.
  */
-function prebuiltBundle(): Promise<string> {
+export function prebuiltBundle(): Promise<string> {
   bundle ??= (async () => {
     const file = join(resultsDir, 'tmp', `workflow-bundle-${process.pid}.js`);
     await execa(process.execPath, [join(repoRoot, 'dist/workers/bundle-workflows.js'), file], { stdio: 'ignore' });
@@ -35,14 +35,18 @@ function prebuiltBundle(): Promise<string> {
   return bundle;
 }
 
+/** What the image sets for the worker (Dockerfile): a prebuilt bundle and two malloc arenas. */
+export async function imageWorkerEnv(): Promise<Record<string, string>> {
+  return { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), MALLOC_ARENA_MAX: '2' };
+}
+
 export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
   return startWorkerProcess(env, {
     taskQueue: o.taskQueue,
     logFile: o.logFile,
     logLevel: 'debug',
     nodeArgs: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
-    // As the image runs it (Dockerfile): a prebuilt bundle and two malloc arenas.
-    env: { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), MALLOC_ARENA_MAX: '2', ...o.extraEnv },
+    env: { ...(await imageWorkerEnv()), ...o.extraEnv },
   });
 }
 
