@@ -1,7 +1,7 @@
 // Detection latency: how long after a component breaks `ksit get integrations -o json` says Degraded, and how long
 // after it is fixed it says Running again.
 //
-//   npm run bench:detection -- 20 [--interval 30] [--cluster cluster-1] [--source watch|poll]
+//   npm run bench:detection -- 20 [--interval 30] [--cluster cluster-1] [--source watch|poll] [--quiet 120]
 //
 // --source: how the worker learns of changes, its watch cache (the default) or a read of the API every check
 // (KSIT_HEALTH_SOURCE=poll, what ksit did before). Also counted: the requests the worker sent to the API server
@@ -37,7 +37,8 @@ import {
   writeResults,
 } from './lib/report.js';
 
-const USAGE = 'npm run bench:detection -- [rounds=20] [--interval 30] [--cluster cluster-1] [--source watch|poll]';
+const USAGE =
+  'npm run bench:detection -- [rounds=20] [--interval 30] [--cluster cluster-1] [--source watch|poll] [--quiet 120]';
 exitWithUsageIfAsked(USAGE);
 
 const rounds = Number(positional() ?? 20);
@@ -59,6 +60,7 @@ const taskQueue = `detect-${run}`;
 const work = join(resultsDir, 'tmp', taskQueue);
 mkdirSync(work, { recursive: true });
 const source = flag('source') ?? 'watch';
+const quietS = Number(flag('quiet') ?? 120);
 if (source !== 'watch' && source !== 'poll') throw new Error('--source wants watch or poll');
 const worker = await startWorker(env, {
   taskQueue,
@@ -68,6 +70,7 @@ const worker = await startWorker(env, {
 const kubeRequests = async () =>
   Number(/^ksit_kube_requests_total (\S+)$/m.exec((await worker.get('/metrics')).body)?.[1] ?? NaN);
 let requests = { at: 0, count: 0 };
+let healthy = NaN;
 const client = await connect(env);
 const namespace = `det-${run}`;
 const kubeconfig = env.clusters.find((c) => c.name === cluster)!.kubeconfig;
@@ -112,6 +115,12 @@ try {
   }
   const hours = (Date.now() - requests.at) / 3_600_000;
   requests = { at: hours, count: (await kubeRequests()) - requests.count };
+  // Most monitors of a fleet are healthy most of the time: the requests of a healthy window, apart from the
+  // rounds' (which are all faults and recoveries).
+  log(`healthy window: ${quietS} s without faults`);
+  const before = { at: Date.now(), count: await kubeRequests() };
+  await sleep(quietS * 1000);
+  healthy = ((await kubeRequests()) - before.count) / ((Date.now() - before.at) / 3_600_000);
 } finally {
   await terminateRun(client, taskQueue);
   await worker.stop();
@@ -141,6 +150,9 @@ const row = {
   intervalS: intervalMs / 1000,
   /** Requests the worker sent to the API server during the rounds (1 monitor), per hour. */
   kubeRequestsPerMonitorHour: round(requests.count / requests.at, 1),
+  /** The same in a window with no fault (--quiet seconds after the rounds). */
+  healthyKubeRequestsPerMonitorHour: round(healthy, 1),
+  healthyWindowS: quietS,
   rounds: results.length,
   at: new Date().toISOString(),
   cliCallP50Ms: round(percentile(cliTimes, 50)),
@@ -181,7 +193,10 @@ printTable(
 console.log(
   `\n\`ksit get integrations -o json\` took ${row.cliCallP50Ms} ms per call (p50), ${row.cliCallP99Ms} ms p99`,
 );
-console.log(`API requests per monitor-hour (${source}): ${row.kubeRequestsPerMonitorHour}`);
+console.log(
+  `API requests per monitor-hour (${source}): ${row.kubeRequestsPerMonitorHour} during the rounds, ` +
+    `${row.healthyKubeRequestsPerMonitorHour} while healthy (${quietS} s)`,
+);
 log(`wrote ${file}`);
 rmSync(work, { recursive: true, force: true });
 process.exit(0);
