@@ -71,6 +71,17 @@ const workerEnv = Object.fromEntries(
     .filter(Boolean)
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
+/** The main thread's V8 heap by space, MiB allocated / used: where heap total runs ahead of live objects. */
+function heapSpaces(metricsText: string): Record<string, string> {
+  const spaces: Record<string, string> = {};
+  const read = (kind: string, space: string) =>
+    Number(new RegExp(`^nodejs_heap_space_size_${kind}_bytes\\{space="${space}"\\} (\\S+)$`, 'm').exec(metricsText)?.[1]);
+  for (const [, space] of metricsText.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([^"]+)"\}/gm)) {
+    spaces[space as string] = `${round(read('total', space as string) / 2 ** 20)} / ${round(read('used', space as string) / 2 ** 20)}`;
+  }
+  return spaces;
+}
+
 const rampTimeoutMs = Number(flag('ramp-timeout') ?? 30) * 60_000;
 // The floor as client-node does it out of the box (a new connection per request), and optionally also with one
 // connection pool per cluster (what ksit does since the fix): --floors default,reuse.
@@ -232,6 +243,7 @@ async function measure(env: LocalEnvironment, n: number): Promise<MonitoringRow>
       mainHeapTotalMiB: round(metric('nodejs_heap_size_total_bytes') / 2 ** 20),
       externalMiB: round(metric('nodejs_external_memory_bytes') / 2 ** 20),
       stickyCacheSize: metric('temporal_sticky_cache_size'),
+      mainHeapSpaces: heapSpaces(metricsText),
       workerEnv,
     };
     const rss = rssMiB(worker.pid);
