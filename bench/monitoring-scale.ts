@@ -75,9 +75,12 @@ const workerEnv = Object.fromEntries(
 function heapSpaces(metricsText: string): Record<string, string> {
   const spaces: Record<string, string> = {};
   const read = (kind: string, space: string) =>
-    Number(new RegExp(`^nodejs_heap_space_size_${kind}_bytes\\{space="${space}"\\} (\\S+)$`, 'm').exec(metricsText)?.[1]);
+    Number(
+      new RegExp(`^nodejs_heap_space_size_${kind}_bytes\\{space="${space}"\\} (\\S+)$`, 'm').exec(metricsText)?.[1],
+    );
   for (const [, space] of metricsText.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([^"]+)"\}/gm)) {
-    spaces[space as string] = `${round(read('total', space as string) / 2 ** 20)} / ${round(read('used', space as string) / 2 ** 20)}`;
+    spaces[space as string] =
+      `${round(read('total', space as string) / 2 ** 20)} / ${round(read('used', space as string) / 2 ** 20)}`;
   }
   return spaces;
 }
