@@ -6,8 +6,13 @@ import type { InstallSpec } from '../shared/types.js';
 // non-retryable ones (Forbidden, InstallRejected, BadCredentials) come back at once.
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
 
-/** Short cluster calls: preflight, observe, probe, resolve. */
-export const clusterActivities = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+/**
+ * Short cluster calls: preflight, observe, probe, resolve. Each API request in them has a 10 s deadline and they
+ * make at most three rounds of requests, so 45 s is ample. The bound matters when a task is lost: a Temporal server
+ * under load can record an activity as started while the worker never receives it (seen on PostgreSQL Temporal in a
+ * ramp of 300 monitors), and then only this timeout sends it again; at 2 minutes those monitors started 2 minutes late.
+ */
+export const clusterActivities = proxyActivities<Activities>({ startToCloseTimeout: '45 seconds', retry });
 
 /** Install and uninstall: as long as the spec's Helm timeout allows, heartbeating so a dead worker is noticed. */
 export function installActivities(install: InstallSpec) {
