@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { IntegrationSpec, TargetSpec } from '../../shared/types.js';
 import { workflowIds } from '../../workflows/definitions.js';
 import { startWorkerProcess, type WorkerProcess } from '../../test/e2e/helpers/worker-process.js';
+import { IMAGE_NODE_OPTIONS, JEMALLOC_LIBRARY } from './image-settings.js';
 import type { LocalEnvironment } from './local-env.js';
 import { repoRoot } from '../../test/e2e/env/environment.js';
 import { log, pool, resultsDir, sleep } from './report.js';
@@ -35,9 +36,27 @@ export function prebuiltBundle(): Promise<string> {
   return bundle;
 }
 
-/** What the image sets for the worker (Dockerfile): a prebuilt bundle and two malloc arenas. */
+/** Where Debian's package libjemalloc2 puts the library the image preloads. */
+const JEMALLOC = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/${JEMALLOC_LIBRARY}`;
+let warnedNoJemalloc = false;
+
+/**
+ * What the image sets for the worker (Dockerfile): a prebuilt bundle, jemalloc as malloc, and the V8 heap limit.
+ * Without jemalloc on this machine the worker runs on glibc's malloc (two arenas), and says so: its RSS is then
+ * about a third higher than the image's (BENCHMARKS.md, memory).
+ */
 export async function imageWorkerEnv(): Promise<Record<string, string>> {
-  return { KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(), MALLOC_ARENA_MAX: '2' };
+  const env: Record<string, string> = {
+    KSIT_WORKFLOW_BUNDLE: await prebuiltBundle(),
+    NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+    MALLOC_ARENA_MAX: '2',
+  };
+  if (existsSync(JEMALLOC)) env.LD_PRELOAD = JEMALLOC;
+  else if (!warnedNoJemalloc) {
+    warnedNoJemalloc = true;
+    log(`${JEMALLOC} not found: the worker runs on glibc's malloc, unlike the image (apt-get install libjemalloc2)`);
+  }
+  return env;
 }
 
 export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {

@@ -6,6 +6,7 @@ import { builtinModules } from 'node:module';
 import { arch, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { IMAGE_NODE_OPTIONS, JEMALLOC_LIBRARY } from '../../../bench/lib/image-settings.js';
 import { PROJECT_ROOT } from '../spec/fixture-paths.js';
 import { run } from './tools.js';
 
@@ -59,7 +60,7 @@ const versions = Object.fromEntries(
 const runtimeEnv = (): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const i of stage().instructions.filter((x) => x.op === 'ENV')) {
-    for (const m of i.args.matchAll(/(\w+)=(\S+)/g)) out[m[1] ?? ''] = m[2] ?? '';
+    for (const m of i.args.matchAll(/(\w+)=("[^"]*"|\S+)/g)) out[m[1] ?? ''] = (m[2] ?? '').replace(/^"|"$/g, '');
   }
   return out;
 };
@@ -107,6 +108,16 @@ describe('Dockerfile', () => {
     expect(copied).toBeDefined();
     expect(resolve('/app', copied?.paths[1] ?? '')).toBe(env.KSIT_WORKFLOW_BUNDLE);
     expect(runtime.instructions.find((i) => i.op === 'WORKDIR')?.args).toBe('/app');
+  });
+
+  it('preloads the jemalloc it copies from Debian, with the heap settings the benchmarks run the worker with', () => {
+    const env = runtimeEnv();
+    expect(env.NODE_OPTIONS).toBe(IMAGE_NODE_OPTIONS);
+    expect(env.LD_PRELOAD?.endsWith(`/${JEMALLOC_LIBRARY}`)).toBe(true);
+    expect(copies(stage())).toContainEqual({ from: 'jemalloc', paths: [`/out/${JEMALLOC_LIBRARY}`, env.LD_PRELOAD] });
+    const run = stage('jemalloc').instructions.find((i) => i.op === 'RUN')?.args ?? '';
+    expect(run).toContain('apt-get install -y --no-install-recommends libjemalloc2');
+    expect(run).toContain(`/out/${JEMALLOC_LIBRARY}`);
   });
 
   it('copies from the build context only what .dockerignore lets in', () => {
