@@ -250,7 +250,7 @@ function handBack(): ApplicationFailure {
 
 /**
  * Heartbeats while napping at most this often: each check heartbeats anyway, this only proves liveness. It must stay
- * well under the watch's heartbeat timeout (10 s, workflows/activity-proxies.ts: how soon a killed worker's
+ * well under the watch's heartbeat timeout (13 s, workflows/activity-proxies.ts: how soon a killed worker's
  * monitors move); the SDK sends at most one heartbeat per 0.8 x that timeout whatever is called here.
  */
 const NAP_HEARTBEAT_MS = 4_000;

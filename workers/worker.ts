@@ -168,9 +168,9 @@ const worker = (started.worker = await Worker.create({
   maxConcurrentActivityTaskExecutions: config.KSIT_MAX_ACTIVITIES,
   maxCachedWorkflows: config.KSIT_MAX_CACHED_WORKFLOWS,
   // A health watch heartbeats each check's result (describe and get read it: a status is never older than one
-  // interval). The SDK would hold heartbeats back for up to 60 s; 5 s keeps the delay well under any interval while
-  // each watch still sends at most one heartbeat per check (or per 20 s).
-  maxHeartbeatThrottleInterval: '5 seconds',
+  // interval). The SDK would hold heartbeats back for up to 60 s; 8 s keeps the delay under the shortest interval
+  // (10 s) and sets the heartbeat rate of a resting fleet (workflows/activity-proxies.ts).
+  maxHeartbeatThrottleInterval: '8 seconds',
   // After the grace period the SDK cancels what still runs; a cancelled attempt counts as failed, so the server
   // retries it on another worker at once. The force time bounds a shutdown that hangs anyway.
   shutdownGraceTime: graceMs,

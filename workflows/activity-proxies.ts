@@ -27,12 +27,13 @@ export function installActivities(install: InstallSpec) {
 /**
  * How soon the server gives a dead worker's health watch to another worker. A watch heartbeats every 4 s while it
  * waits; the SDK sends at most one heartbeat per min(0.8 x this timeout, the worker's maxHeartbeatThrottleInterval
- * of 5 s, which keeps each check's result, lastCheckAt, fresh) = 5 s: 1,000 watches cost about 200 heartbeat
- * writes per second on the Temporal server. In exchange a SIGKILLed worker's monitors
- * are checked again by another worker within this timeout + the 1 s retry backoff + the first check: under 15 s
- * (kspec's failover promise), whatever the health interval (BENCHMARKS.md, bench:failover).
+ * of 8 s) = 8 s, which leaves 5 s for a heartbeat to reach a busy server before this timeout. Heartbeats are most of
+ * what a fleet at rest costs the Temporal server (a write each: 125 per second at 1,000 watches; it was 200 at a
+ * 5 s throttle). A SIGKILLed worker's monitors are checked again by another worker within this timeout + the 1 s
+ * retry backoff + the first check: within 15 s (kspec's failover promise), whatever the health interval
+ * (BENCHMARKS.md, bench:failover).
  */
-export const WATCH_HEARTBEAT_TIMEOUT_MS = 10_000;
+export const WATCH_HEARTBEAT_TIMEOUT_MS = 13_000;
 
 /** The health watch runs until something changes or its deadline; heartbeats prove it is alive meanwhile. */
 export function watchActivities(intervalMs: number, durationMs: number) {

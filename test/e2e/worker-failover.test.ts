@@ -1,6 +1,6 @@
 // Two worker processes on one task queue: the one running every monitor is SIGKILLed, and every monitor keeps
 // working on the other, soon: the other worker runs every watch within the failover bound (the watch heartbeat
-// timeout, 10 s, + retry + first check; kspec promises 15 s + one interval), faults injected after the kill are
+// timeout, 13 s, + retry + first check; kspec promises 15 s + one interval), faults injected after the kill are
 // detected as Degraded on both clusters, and their repair brings Running back. bench:failover measures the bound
 // itself; this test asserts it loosely, so that a loaded machine does not make it flake.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';

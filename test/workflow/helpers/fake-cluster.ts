@@ -125,7 +125,7 @@ export function fakeActivities(
       }
       // Pause, delete and reinstall cancel the watch; the heartbeat's response is how the cancel arrives, so
       // the nap races it, as the real watch's does. Each nap starts right after a heartbeat the server has
-      // seen, so 8 s naps stay inside the 10 s heartbeat timeout; fewer naps make skipped time cheaper.
+      // seen, so 8 s naps stay inside the 13 s heartbeat timeout; fewer naps make skipped time cheaper.
       const wakeAt = now + Math.min(input.intervalMs, Math.max(1, input.returnBy - now));
       for (let t = now; t < wakeAt; t = await track(env.currentTimeMs())) {
         await clock.nap(Math.min(8_000, wakeAt - t), () => ctx.heartbeat(), cancelled);
