@@ -149,6 +149,8 @@ async function main() {
     logLevel: 'info',
     env: await imageWorkerEnv(),
   });
+  // The worker has a process group of its own: a soak that crashes must not leave it running.
+  process.once('exit', () => worker.kill());
   const rss: { atS: number; kib: number }[] = [];
   const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
   const rssTimer = setInterval(sampleRss, 30_000);
