@@ -83,17 +83,14 @@ function unansweredTarget(workflowId: string): TargetStatus {
   return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
-/**
- * Every running Integration (only those of `taskQueue` when given: the controller's own). `full`: ask each workflow
- * instead of reading the listing memo, for callers that need transitions and per-cluster detail (the controller).
- */
-export function listIntegrations(client: Client, taskQueue?: string, full = false): Promise<IntegrationStatus[]> {
+/** Every running Integration (only those of `taskQueue` when given: the controller's own). */
+export function listIntegrations(client: Client, taskQueue?: string): Promise<IntegrationStatus[]> {
   return listStatuses(
     client,
     'integration',
     (h) => h.query(integrationStatusQuery),
     unansweredIntegration,
-    (memo) => (full ? undefined : statusFromListingMemo(memo?.[LISTING_MEMO_KEY])),
+    (memo) => statusFromListingMemo(memo?.[LISTING_MEMO_KEY]),
     (s, note) => ({ ...s, message: s.message ? `${s.message}; ${note}` : note }),
     taskQueue,
   );

@@ -40,8 +40,9 @@ function revisions(workflow: IntegrationStatus, cluster: ClusterStatus): { curre
   return { current, cluster: (cluster as { revision?: number }).revision };
 }
 
+/** From the transitions when a query answered, from `since` when the listing memo did (the status round's way). */
 function lastTransitionMs(c: ClusterStatus): number | undefined {
-  const at = c.transitions.at(-1)?.at ?? (c as { since?: string }).since;
+  const at = c.transitions.at(-1)?.at ?? c.since;
   return at ? Date.parse(at) : undefined;
 }
 
@@ -70,8 +71,9 @@ function clusterEntries(o: IntegrationObservation): ClusterEntry[] {
       name: c.cluster,
       phase: c.phase,
       message: c.message,
+      // No check time: the status round reads the listing memo, which moves only when something changes (a check
+      // that changes nothing writes no history); `ksit describe` shows each cluster's latest check.
       ...(moved !== undefined ? { lastTransitionTime: new Date(moved).toISOString() } : {}),
-      ...(c.lastCheckAt ? { lastCheckTime: c.lastCheckAt } : {}),
       ...(isFresh(o, c) && o.accepted ? { observedGeneration: o.accepted.generation } : {}),
     };
   });

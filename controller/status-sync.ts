@@ -84,7 +84,7 @@ export class StatusSync {
     if (!this.deps.isLeader()) return;
     const started = Date.now();
     const [integrations, targets] = await Promise.all([
-      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue(), true) : [],
+      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue()) : [],
       this.deps.targets().length > 0 ? listTargets(this.deps.temporal, taskQueue()) : [],
     ]);
     const byId = new Map<string, IntegrationStatus>(

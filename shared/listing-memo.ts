@@ -22,6 +22,8 @@ export interface ListingMemo {
     message: string;
     ready: number;
     total: number;
+    /** When the phase or message last changed (the controller's lastTransitionTime); moves only with them. */
+    since?: string;
     /** The spec revision the cluster runs (rollouts). */
     revision?: number;
   }[];
@@ -51,6 +53,7 @@ export function listingMemoOf(s: IntegrationStatus): ListingMemo {
       message: c.message,
       ready: c.components.filter((x) => x.healthy).length,
       total: c.components.length,
+      ...(c.transitions.length ? { since: c.transitions.at(-1)!.at } : {}),
       ...(c.revision !== undefined ? { revision: c.revision } : {}),
     })),
     ...(s.dependsOn?.length ? { dependsOn: s.dependsOn } : {}),
@@ -73,8 +76,9 @@ export function statusFromListingMemo(memo: unknown): IntegrationStatus | undefi
     message: m.message ?? '',
     paused: m.paused ?? false,
     createdAt: m.createdAt,
-    clusters: m.clusters.map(({ ready, total, ...c }) => ({
+    clusters: m.clusters.map(({ ready, total, since, ...c }) => ({
       ...c,
+      ...(typeof since === 'string' ? { since } : {}),
       components: [],
       transitions: [],
       componentCounts: { ready: ready ?? 0, total: total ?? 0 },

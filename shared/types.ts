@@ -193,6 +193,8 @@ export interface ClusterStatus {
   transitions: Transition[];
   /** Set on the last report of a lifecycle that ended because its Integration or target was deleted. */
   removed?: boolean;
+  /** When the phase or message last changed, when `transitions` are not at hand (a listing read from the memo). */
+  since?: string;
   /** Ready and total components when `components` is not at hand (a listing read from the memo). */
   componentCounts?: { ready: number; total: number };
   /** The spec revision this status was observed at (absent from lifecycles started before revisions existed). */

@@ -50,6 +50,12 @@ const schema = z.object({
    * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).
    */
   KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
+  /**
+   * How many workflow task polls the worker keeps open. `autoscaling` (default): as many as the server's feedback
+   * asks for, up to the workflow task slots; `fixed`: the SDK's 10, only 2 of them for the tasks of new and evicted
+   * workflows (BENCHMARKS.md, ramp: at 1,000 monitors those 2 left tasks waiting for minutes while slots sat idle).
+   */
+  KSIT_WORKFLOW_POLLERS: z.enum(['autoscaling', 'fixed']).default('autoscaling'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce

@@ -32,6 +32,8 @@ const { dataConverter, keyIds } = codecFromEnv();
 if (keyIds) log.info({ keyIds }, 'payload codec on: history is encrypted');
 else log.warn('payload codec off (set KSIT_CODEC_KEY or KSIT_CODEC_KEY_FILE): Helm values are readable in history');
 const graceMs = config.KSIT_SHUTDOWN_GRACE_SECONDS * 1000;
+/** Workflow tasks run at once (the SDK's default); polls never outnumber them. */
+const WORKFLOW_TASK_SLOTS = 40;
 
 // One watch-based workload cache per cluster for all health watches (KSIT_HEALTH_SOURCE=poll: none).
 const watches = config.KSIT_HEALTH_SOURCE === 'watch' ? new WorkloadWatchCache() : undefined;
@@ -167,6 +169,10 @@ const worker = (started.worker = await Worker.create({
   }),
   maxConcurrentActivityTaskExecutions: config.KSIT_MAX_ACTIVITIES,
   maxCachedWorkflows: config.KSIT_MAX_CACHED_WORKFLOWS,
+  ...(config.KSIT_WORKFLOW_POLLERS === 'autoscaling'
+    ? { workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 10, maximum: WORKFLOW_TASK_SLOTS } }
+    : {}),
+  maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
   // A health watch heartbeats each check's result (describe and get read it: a status is never older than one
   // interval). The SDK would hold heartbeats back for up to 60 s; 8 s keeps the delay under the shortest interval
   // (10 s) and sets the heartbeat rate of a resting fleet (workflows/activity-proxies.ts).

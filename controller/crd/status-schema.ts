@@ -18,7 +18,6 @@ const clusterEntry = z.object({
   phase: z.string(),
   message: z.string(),
   lastTransitionTime: z.string().meta({ format: 'date-time' }).optional(),
-  lastCheckTime: z.string().meta({ format: 'date-time' }).optional(),
   /** The spec generation this cluster's phase was observed at; Running at an older one does not count. */
   observedGeneration: z.int().min(0).optional(),
 });

@@ -49,6 +49,21 @@ const elapsed = () => Math.round((Date.now() - started) / 1000);
 const say = (text: string) => console.log(`[soak +${elapsed()}s] ${text}`);
 const random = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
+/**
+ * An API server slow to come back on a busy machine (env.sh waits 120 s) is started again: a slow environment must
+ * not end a two-hour run. The third failure does.
+ */
+async function restartApiServer(cluster: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startApiServer(cluster);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      say(`start-apiserver ${cluster} failed (attempt ${attempt} of 3): ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+}
+
 const app = (i: number) => `app-${i}`;
 const namespaceOf = (i: number) => `soak-ns-${i % NAMESPACES}`;
 
@@ -134,6 +149,8 @@ async function main() {
     logLevel: 'info',
     env: await imageWorkerEnv(),
   });
+  // The worker has a process group of its own: a soak that crashes must not leave it running.
+  process.once('exit', () => worker.kill());
   const rss: { atS: number; kib: number }[] = [];
   const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
   const rssTimer = setInterval(sampleRss, 30_000);
@@ -231,7 +248,7 @@ async function main() {
     await sleep(FAULT_EVERY_MS * (0.5 + Math.random()));
     if (injected.apiDown && Date.now() >= apiBackAt) {
       const cluster = injected.apiDown;
-      await startApiServer(cluster);
+      await restartApiServer(cluster);
       injected.apiDown = undefined;
       const event: Event = { at: elapsed(), what: `start-apiserver ${cluster}`, monitors: INTEGRATIONS };
       events.push(event);
@@ -358,7 +375,7 @@ async function main() {
     JSON.stringify({ ...report, events: events.length, rss: { ...report.rss, samples: rss.length } }, null, 2),
   );
 
-  if (injected.apiDown) await startApiServer(injected.apiDown);
+  if (injected.apiDown) await restartApiServer(injected.apiDown);
   await ksit.stop();
   worker.kill();
   const ok = wrong.length === 0 && stuck.length === 0 && rssOk && detections.length === events.length;

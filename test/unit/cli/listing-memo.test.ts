@@ -37,6 +37,8 @@ describe('listing memo', () => {
         cluster: c.cluster,
         phase: c.phase,
         message: c.message,
+        // The last transition's time stands in for the transitions (the controller's lastTransitionTime).
+        ...(c.transitions.length ? { since: c.transitions.at(-1)!.at } : {}),
         components: [],
         transitions: [],
         componentCounts: { ready: c.components.filter((x) => x.healthy).length, total: c.components.length },

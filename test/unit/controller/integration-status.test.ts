@@ -69,6 +69,24 @@ describe('integration status', () => {
     expect(cond(fresh, 'Ready')).toBe('True');
   });
 
+  it('reads the same from the listing memo (since instead of transitions), as the status round does', () => {
+    const accepted = { generation: 2, atMs: NOW - 3_000 };
+    const fromMemo = (changedMsAgo: number) => {
+      const c = cluster('c1', 'Running', changedMsAgo);
+      const since = c.transitions[0]!.at;
+      return workflow([
+        { cluster: c.cluster, phase: c.phase, message: c.message, components: [], transitions: [], since },
+      ]);
+    };
+    const stale = observe({ accepted, workflow: fromMemo(60_000) });
+    expect([cond(stale, 'Ready'), stale.clusters?.[0]?.lastTransitionTime]).toEqual(['False', at(60_000)]);
+    const fresh = observe({ accepted, workflow: fromMemo(1_000) });
+    expect([cond(fresh, 'Ready'), fresh.clusters?.[0]]).toEqual([
+      'True',
+      { name: 'c1', phase: 'Running', message: 'Running here', lastTransitionTime: at(1_000), observedGeneration: 2 },
+    ]);
+  });
+
   it('per-cluster revisions, when the workflow has them, decide freshness', () => {
     const c = { ...cluster('c1', 'Running', 1_000), revision: 4 };
     const behind = observe({
