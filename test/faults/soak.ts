@@ -51,7 +51,8 @@ const random = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * i
 
 /**
  * An API server slow to come back on a busy machine (env.sh waits 120 s) is started again: a slow environment must
- * not end a two-hour run. The third failure does.
+ * not end a two-hour run. The third failure does: one whose port another environment's new cluster took will not
+ * come back (kwokctl picks ports per environment; BENCHMARKS.md, soak).
  */
 async function restartApiServer(cluster: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
