@@ -550,6 +550,14 @@ cmd_start_apiserver() {
     log "cluster $1: kube-apiserver already running"
     return
   fi
+  # kwokctl picks free ports per environment: while this API server was stopped, another environment's new cluster
+  # may have taken its port, and then it can never come back.
+  local server port
+  server=$(kubectl --kubeconfig "$(kubeconfig_of "$1")" config view -o jsonpath='{.clusters[0].cluster.server}')
+  port=${server##*:}
+  if ! pid_alive "$(cat "$(cluster_dir "$1")/pids/kube-apiserver.pid" 2>/dev/null)" && port_in_use "$port"; then
+    die "cluster $1: its API server's port $port was taken by another process while it was stopped (another environment's cluster?); 'env.sh down && env.sh up' makes the clusters anew"
+  fi
   restart_cluster "$1"
   log "cluster $1: kube-apiserver running again"
 }
