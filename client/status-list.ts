@@ -83,14 +83,18 @@ function unansweredTarget(workflowId: string): TargetStatus {
   return { name, namespace, clusterName: '', labels: {}, ready: false, message: NO_ANSWER };
 }
 
-/** Every running Integration (only those of `taskQueue` when given: the controller's own). */
-export function listIntegrations(client: Client, taskQueue?: string): Promise<IntegrationStatus[]> {
+/**
+ * Every running Integration (only those of `taskQueue` when given: the controller's own). `full`: ask each workflow
+ * instead of reading the listing memo. The controller needs it: right after an update, visibility can still hold
+ * the memo from before it, and that memo's revisions would make the old Running count for the new generation.
+ */
+export function listIntegrations(client: Client, taskQueue?: string, full = false): Promise<IntegrationStatus[]> {
   return listStatuses(
     client,
     'integration',
     (h) => h.query(integrationStatusQuery),
     unansweredIntegration,
-    (memo) => statusFromListingMemo(memo?.[LISTING_MEMO_KEY]),
+    (memo) => (full ? undefined : statusFromListingMemo(memo?.[LISTING_MEMO_KEY])),
     (s, note) => ({ ...s, message: s.message ? `${s.message}; ${note}` : note }),
     taskQueue,
   );

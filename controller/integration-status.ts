@@ -71,8 +71,8 @@ function clusterEntries(o: IntegrationObservation): ClusterEntry[] {
       name: c.cluster,
       phase: c.phase,
       message: c.message,
-      // No check time: the status round reads the listing memo, which moves only when something changes (a check
-      // that changes nothing writes no history); `ksit describe` shows each cluster's latest check.
+      // No check time: the workflow records a check only when something changes (a check that changes nothing
+      // writes no history), so it could be an hour old; `ksit describe` shows each cluster's latest check.
       ...(moved !== undefined ? { lastTransitionTime: new Date(moved).toISOString() } : {}),
       ...(isFresh(o, c) && o.accepted ? { observedGeneration: o.accepted.generation } : {}),
     };

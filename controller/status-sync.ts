@@ -1,6 +1,6 @@
-// Status of every object from one Temporal visibility list per kind and round (Integrations publish what the
-// listing shows in their memo, see shared/listing-memo.ts; no query or poll per object), written back only where
-// it changed, with an Event on every phase transition. Rounds run every `everyMs` and at once when a reconcile
+// Status of every object from one Temporal visibility list per kind and round, then a status query to each running
+// Integration (not its listing memo, which visibility may still hold from before an update this controller just
+// made), written back only where it changed, with an Event on every phase transition. Rounds run every `everyMs` and at once when a reconcile
 // asks; only the leader writes.
 import type { Client } from '@temporalio/client';
 import { listIntegrations, listTargets } from '../client/status-list.js';
@@ -84,7 +84,7 @@ export class StatusSync {
     if (!this.deps.isLeader()) return;
     const started = Date.now();
     const [integrations, targets] = await Promise.all([
-      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue()) : [],
+      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue(), true) : [],
       this.deps.targets().length > 0 ? listTargets(this.deps.temporal, taskQueue()) : [],
     ]);
     const byId = new Map<string, IntegrationStatus>(
