@@ -40,7 +40,7 @@ function revisions(workflow: IntegrationStatus, cluster: ClusterStatus): { curre
   return { current, cluster: (cluster as { revision?: number }).revision };
 }
 
-/** From the transitions when a query answered, from `since` when the listing memo did (the status round's way). */
+/** From the transitions when a query answered, from `since` when a listing memo did. */
 function lastTransitionMs(c: ClusterStatus): number | undefined {
   const at = c.transitions.at(-1)?.at ?? c.since;
   return at ? Date.parse(at) : undefined;
