@@ -1,8 +1,7 @@
 // Status of every object from one Temporal visibility list per kind and round, then a status query to each running
 // Integration (not its listing memo, which visibility may still hold from before an update this controller just
 // made), written back only where it changed, with an Event on every phase transition. Rounds run every `everyMs`
-// and at once when a reconcile
-// asks; only the leader writes.
+// and at once when a reconcile asks; only the leader writes.
 import type { Client } from '@temporalio/client';
 import { listIntegrations, listTargets } from '../client/status-list.js';
 import { taskQueue } from '../client/temporal.js';
