@@ -84,6 +84,16 @@ wait_for() {
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# N distinct free ports picked by the kernel from its ephemeral range (32768 and up, at random), one per line.
+ephemeral_ports() {
+  node -e '
+    const net = require("node:net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer().listen(0, "127.0.0.1"));
+    Promise.all(servers.map((s) => new Promise((ok) => s.on("listening", ok)))).then(() => {
+      for (const s of servers) console.log(s.address().port);
+      for (const s of servers) s.close();
+    });' "$1"
+}
 
 # stop_pid NAME PIDFILE [SIGNAL]: SIGNAL (default TERM), a grace period, then SIGKILL; removes the pid file.
 stop_pid() {
@@ -261,6 +271,7 @@ config_hash() { sha256sum <"$(write_kwokctl_config)" | cut -d' ' -f1; }
 
 # The kwokctl configuration every cluster is created from: loopback-only, local binaries, our Stage set.
 # Stages given here REPLACE kwok's built-in ones, so stages/ carries the node and ordinary pod stages as well.
+# $1, if given, is etcd's peer port (kwokctl has no flag for it); config_hash leaves it out.
 write_kwokctl_config() {
   local file=$KWOK_WORKDIR/kwokctl.yaml f
   mkdir -p "$KWOK_WORKDIR/cache"
@@ -276,7 +287,8 @@ options:
   kwokVersion: $KWOK_VERSION
   kubectlBinary: $(readlink -f "$BIN/kubectl")
   cacheDir: $KWOK_WORKDIR/cache
-  quietPull: true
+  quietPull: true${1:+
+  etcdPeerPort: $1}
   disableKubeScheduler: false
   disableKubeControllerManager: false
 # One instance of each: no leader election. With it, the scheduler and controller-manager exit once the API server
@@ -312,11 +324,18 @@ cluster_healthy() {
 
 create_cluster() {
   local name=$1 config
-  config=$(write_kwokctl_config)
   log "cluster $name: creating (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)"
   # --kubeconfig: leave ~/.kube/config alone. kwokctl adds each cluster to this one (context kwok-NAME); ksit and
   # the tests use the flattened per-cluster files that write_kubeconfig makes.
+  # Every port comes from the kernel's ephemeral range. kwokctl would hand out the highest free ports below 32768,
+  # so while stop-apiserver has an API server down, any environment's next cluster would take its port and it could
+  # never come back (two soaks ended so).
+  local ports
+  mapfile -t ports < <(ephemeral_ports 6)
+  config=$(write_kwokctl_config "${ports[5]}")
   kw create cluster --name "$name" --config "$config" --kubeconfig "$KWOK_WORKDIR/kubeconfig.yaml" \
+    --kube-apiserver-port "${ports[0]}" --etcd-port "${ports[1]}" --kube-controller-manager-port "${ports[2]}" \
+    --kube-scheduler-port "${ports[3]}" --controller-port "${ports[4]}" \
     --etcd-binary "$(readlink -f "$BIN/etcd")" \
     --kube-apiserver-binary "$(readlink -f "$BIN/kube-apiserver")" \
     --kube-controller-manager-binary "$(readlink -f "$BIN/kube-controller-manager")" \
@@ -550,8 +569,8 @@ cmd_start_apiserver() {
     log "cluster $1: kube-apiserver already running"
     return
   fi
-  # kwokctl picks free ports per environment: while this API server was stopped, another environment's new cluster
-  # may have taken its port, and then it can never come back.
+  # While this API server was stopped, another process may have taken its port (clusters made before the port came
+  # from the ephemeral range lose it to the next new cluster), and then it can never come back.
   local server port
   server=$(kubectl --kubeconfig "$(kubeconfig_of "$1")" config view -o jsonpath='{.clusters[0].cluster.server}')
   port=${server##*:}
