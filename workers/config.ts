@@ -51,6 +51,15 @@ const schema = z.object({
    */
   KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
   /**
+   * From how many namespaces of one workload kind in one cluster on the watch cache holds one cluster-wide watch
+   * instead of one per namespace (each its own connection, about 0.2 MiB). 0: never cluster-wide.
+   */
+  KSIT_WATCH_CLUSTER_WIDE_AT: z.coerce
+    .number({ error: 'must be a whole number of namespaces' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (never cluster-wide) or more')
+    .default(20),
+  /**
    * How many workflow task polls the worker keeps open. `autoscaling` (default): as many as the server's feedback
    * asks for, up to the workflow task slots; `fixed`: the SDK's 10, only 2 of them for the tasks of new and evicted
    * workflows (BENCHMARKS.md, ramp: at 1,000 monitors those 2 left tasks waiting for minutes while slots sat idle).

@@ -36,7 +36,10 @@ const graceMs = config.KSIT_SHUTDOWN_GRACE_SECONDS * 1000;
 const WORKFLOW_TASK_SLOTS = 40;
 
 // One watch-based workload cache per cluster for all health watches (KSIT_HEALTH_SOURCE=poll: none).
-const watches = config.KSIT_HEALTH_SOURCE === 'watch' ? new WorkloadWatchCache() : undefined;
+const watches =
+  config.KSIT_HEALTH_SOURCE === 'watch'
+    ? new WorkloadWatchCache({ clusterWideAt: config.KSIT_WATCH_CLUSTER_WIDE_AT || Infinity })
+    : undefined;
 const metrics = createKsitMetrics({
   processMetrics: true,
   kubeRequests: () => kubeRequests.total,

@@ -1,94 +1,35 @@
 // One watch-based cache of workloads per cluster per worker, shared by every health watch on that worker: each
-// (namespace, kind) a monitor needs is listed once and then watched, so a change reaches the monitors within
-// moments and their checks read memory instead of the API server. Scoped: only the namespaces and kinds that
-// running monitors ask for are watched, and a watch ends shortly after its last monitor leaves.
+// kind a monitor needs is listed once and then watched, so a change reaches the monitors within moments and their
+// checks read memory instead of the API server. Scoped: only the namespaces and kinds that running monitors ask
+// for are watched, and a watch ends shortly after its last monitor leaves.
 //
-// Never a false phase from a dropped watch: a (namespace, kind) counts as fresh only while its watch is connected
-// and has heard from the server (an event, a bookmark, or the list that started it) within `freshMs`. Otherwise
-// snapshot() answers undefined and the check reads the API directly, as it did before this cache existed; the
-// watch relists and resumes by itself.
-import { KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+// One watch per namespace while a kind is needed in few namespaces; one cluster-wide watch of that kind once it is
+// needed in `clusterWideAt` namespaces or more, if the credentials may list and watch it across the cluster (a
+// 403 keeps the per-namespace watches, and the cluster-wide one is tried again later). Each watch is a connection
+// of its own with its own buffers: 1,000 namespaces took 1,000 connections and about 230 MiB before this.
+//
+// Never a false phase from a dropped watch: a namespace counts as fresh only while a watch covering it is
+// connected and has heard from the server (an event, a bookmark, or the list that started it) within `freshMs`.
+// Otherwise snapshot() answers undefined and the check reads the API directly, as it did before this cache
+// existed; the watch relists and resumes by itself.
 import type { WorkloadKind } from '../../shared/types.js';
 import type { Workload } from '../health/workload-health.js';
 import type { ClusterClient } from './cluster-clients.js';
 import { withTimeout } from './request-options.js';
 import { SharedResults } from './shared-results.js';
+import { DEFAULT_FRESH_MS, WorkloadInformer } from './workload-informer.js';
 
-/** A watch the server ends after 5 to 10 minutes (random, as client-go does, so they do not all end together). */
-const WATCH_SECONDS_MIN = 300;
-/** The API server sends a bookmark about once a minute on a quiet watch that asked for them. */
-const DEFAULT_FRESH_MS = 2.5 * 60_000;
 /** A watch nobody uses any more is kept this long, so a watch activity's retry or a spec update reuses it. */
 const LINGER_MS = 60_000;
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 30_000;
-const FORBIDDEN_RETRY_MS = 10 * 60_000;
+/** From this many namespaces of one kind in one cluster on, one cluster-wide watch replaces theirs. */
+const DEFAULT_CLUSTER_WIDE_AT = 20;
+/** After a 403 on the cluster-wide list or watch, try it again after this long (RBAC may have been granted). */
+const CLUSTER_WIDE_RETRY_MS = 10 * 60_000;
 /** One reachability probe per cluster per this long, shared by every monitor that reads the cache. */
 const PROBE_MS = 5_000;
 const PROBE_TIMEOUT_MS = 10_000;
 
 type Listener = () => void;
-
-/** client-node's Watch with bookmarks and a server-side timeout, reporting when it last heard from the server. */
-class TimedWatch extends Watch {
-  heardAt = 0;
-  connected = false;
-
-  constructor(
-    client: ClusterClient,
-    private readonly now: () => number,
-  ) {
-    super(client.config);
-    // Client-side inactivity limit: a silent connection (no event, no bookmark) is dropped and reopened. The
-    // field is private in client-node's types only; its default (30 s) would reopen every quiet watch twice a
-    // minute, as many requests as polling.
-    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = DEFAULT_FRESH_MS;
-  }
-
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    const params = {
-      ...queryParams,
-      allowWatchBookmarks: true,
-      timeoutSeconds: WATCH_SECONDS_MIN + Math.floor(Math.random() * WATCH_SECONDS_MIN),
-    };
-    // Fresh only once the server has said something on this watch (or a list just completed): a watch reopened
-    // towards a server that no longer answers must not make old objects look current.
-    this.connected = true;
-    return super.watch(
-      path,
-      params,
-      (phase, obj, raw) => {
-        this.heardAt = this.now();
-        callback(phase, obj, raw);
-      },
-      (err) => {
-        this.connected = false;
-        done(err);
-      },
-    );
-  }
-}
-
-interface Informer {
-  list: ListWatch<KubernetesObject>;
-  watch: TimedWatch;
-  listeners: Set<Listener>;
-  failures: number;
-  restartTimer?: NodeJS.Timeout;
-  lingerTimer?: NodeJS.Timeout;
-  stopped: boolean;
-}
-
-const PATHS: Record<WorkloadKind, string> = {
-  Deployment: 'deployments',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-};
 
 /** What a health watch holds while it runs. */
 export interface WorkloadSubscription {
@@ -98,16 +39,166 @@ export interface WorkloadSubscription {
 }
 
 export interface WatchCacheStats {
+  /** Watches open: per-namespace ones plus cluster-wide ones. */
   informers: number;
+  clusterWide: number;
   fresh: number;
   listeners: number;
 }
 
+export interface WatchCacheOptions {
+  freshMs?: number;
+  lingerMs?: number;
+  clusterWideAt?: number;
+  now?: () => number;
+}
+
+/** The watches of one kind in one cluster (one credentials revision), and who needs which namespace. */
+class KindWatches {
+  readonly listeners = new Map<string, Set<Listener>>();
+  readonly perNamespace = new Map<string, WorkloadInformer>();
+  clusterWide?: WorkloadInformer;
+  clusterWideRefusedAt?: number;
+  private readonly lingering = new Map<string | undefined, NodeJS.Timeout>();
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly kind: WorkloadKind,
+    private readonly options: WatchCacheOptions,
+    private readonly now: () => number,
+    /** Called once nothing is needed or open any more, so that the cache forgets this cluster and kind. */
+    private readonly onIdle: () => void,
+  ) {}
+
+  add(namespace: string, listener: Listener): void {
+    const set = this.listeners.get(namespace) ?? new Set();
+    set.add(listener);
+    this.listeners.set(namespace, set);
+    this.keep(namespace);
+    this.keep(undefined);
+    if (this.clusterWide) return;
+    if (this.listeners.size >= (this.options.clusterWideAt ?? DEFAULT_CLUSTER_WIDE_AT) && this.mayTryClusterWide()) {
+      this.startClusterWide();
+      return;
+    }
+    if (!this.perNamespace.has(namespace)) this.perNamespace.set(namespace, this.start(namespace));
+  }
+
+  remove(namespace: string, listener: Listener): void {
+    const set = this.listeners.get(namespace);
+    if (!set?.delete(listener) || set.size > 0) return;
+    this.listeners.delete(namespace);
+    this.linger(namespace, () => {
+      this.perNamespace.get(namespace)?.stop();
+      this.perNamespace.delete(namespace);
+    });
+    if (this.listeners.size === 0) this.linger(undefined, () => this.stopClusterWide());
+  }
+
+  snapshot(namespace: string): Workload[] | undefined {
+    const freshMs = this.options.freshMs ?? DEFAULT_FRESH_MS;
+    if (this.clusterWide?.fresh(freshMs)) return this.clusterWide.list(namespace);
+    const own = this.perNamespace.get(namespace);
+    return own?.fresh(freshMs) ? own.list(namespace) : undefined;
+  }
+
+  counts(): { informers: number; clusterWide: number; fresh: number } {
+    const freshMs = this.options.freshMs ?? DEFAULT_FRESH_MS;
+    const all = [...this.perNamespace.values(), ...(this.clusterWide ? [this.clusterWide] : [])];
+    return {
+      informers: all.length,
+      clusterWide: this.clusterWide ? 1 : 0,
+      fresh: all.filter((i) => i.fresh(freshMs)).length,
+    };
+  }
+
+  idle(): boolean {
+    return this.listeners.size === 0 && this.perNamespace.size === 0 && !this.clusterWide;
+  }
+
+  stop(): void {
+    for (const t of this.lingering.values()) clearTimeout(t);
+    this.lingering.clear();
+    for (const i of this.perNamespace.values()) i.stop();
+    this.perNamespace.clear();
+    this.stopClusterWide();
+  }
+
+  private mayTryClusterWide(): boolean {
+    return this.clusterWideRefusedAt === undefined || this.now() - this.clusterWideRefusedAt >= CLUSTER_WIDE_RETRY_MS;
+  }
+
+  private start(namespace: string | undefined): WorkloadInformer {
+    return new WorkloadInformer(
+      this.client,
+      this.kind,
+      namespace,
+      {
+        changed: (ns) => this.notify(ns),
+        listed: () => (namespace === undefined ? this.onClusterWideListed() : undefined),
+        failed: (forbidden) => {
+          if (namespace === undefined && forbidden) this.onClusterWideRefused();
+          // Every monitor this watch served checks again (and reads the API while the watch is down).
+          if (namespace === undefined) for (const ns of this.listeners.keys()) this.notify(ns);
+          else this.notify(namespace);
+        },
+      },
+      this.now,
+    );
+  }
+
+  private startClusterWide(): void {
+    this.clusterWide = this.start(undefined);
+  }
+
+  /** The per-namespace watches' connections are what the cluster-wide one saves: close them once it has listed. */
+  private onClusterWideListed(): void {
+    for (const i of this.perNamespace.values()) i.stop();
+    this.perNamespace.clear();
+  }
+
+  /** Not allowed across the cluster: back to one watch per namespace, for every namespace still needed. */
+  private onClusterWideRefused(): void {
+    this.stopClusterWide();
+    this.clusterWideRefusedAt = this.now();
+    for (const ns of this.listeners.keys()) {
+      if (!this.perNamespace.has(ns)) this.perNamespace.set(ns, this.start(ns));
+    }
+  }
+
+  private stopClusterWide(): void {
+    this.clusterWide?.stop();
+    this.clusterWide = undefined;
+  }
+
+  private notify(namespace: string): void {
+    for (const l of this.listeners.get(namespace) ?? []) l();
+  }
+
+  private keep(namespace: string | undefined): void {
+    clearTimeout(this.lingering.get(namespace));
+    this.lingering.delete(namespace);
+  }
+
+  private linger(namespace: string | undefined, stop: () => void): void {
+    this.keep(namespace);
+    const timer = setTimeout(() => {
+      this.lingering.delete(namespace);
+      // Needed again meanwhile: keep it.
+      if (namespace === undefined ? this.listeners.size > 0 : this.listeners.has(namespace)) return;
+      stop();
+      if (this.idle()) this.onIdle();
+    }, this.options.lingerMs ?? LINGER_MS);
+    timer.unref();
+    this.lingering.set(namespace, timer);
+  }
+}
+
 export class WorkloadWatchCache {
-  private readonly informers = new Map<string, Informer>();
+  private readonly kinds = new Map<string, KindWatches>();
   private readonly probes = new SharedResults<void>(PROBE_MS);
 
-  constructor(private readonly options: { freshMs?: number; lingerMs?: number; now?: () => number } = {}) {}
+  constructor(private readonly options: WatchCacheOptions = {}) {}
 
   /**
    * Watches `kinds` in `namespace` of this cluster (sharing watches other monitors already hold) and calls
@@ -115,21 +206,17 @@ export class WorkloadWatchCache {
    */
   subscribe(client: ClusterClient, namespace: string, kinds: WorkloadKind[], onChange: Listener): WorkloadSubscription {
     const held = [...new Set(kinds)].map((kind) => {
-      const informer = this.informer(client, namespace, kind);
-      informer.listeners.add(onChange);
-      return [kind, informer] as const;
+      const watches = this.watchesOf(client, kind);
+      watches.add(namespace, onChange);
+      return [kind, watches] as const;
     });
     let closed = false;
     return {
-      snapshot: (kind) => {
-        const informer = held.find(([k]) => k === kind)?.[1];
-        if (!informer || !this.fresh(informer)) return undefined;
-        return informer.list.list(namespace) as Workload[];
-      },
+      snapshot: (kind) => held.find(([k]) => k === kind)?.[1].snapshot(namespace),
       close: () => {
         if (closed) return;
         closed = true;
-        for (const [, informer] of held) this.release(informer, onChange);
+        for (const [, watches] of held) watches.remove(namespace, onChange);
       },
     };
   }
@@ -148,95 +235,37 @@ export class WorkloadWatchCache {
   }
 
   stats(): WatchCacheStats {
-    let fresh = 0;
-    let listeners = 0;
-    for (const i of this.informers.values()) {
-      if (this.fresh(i)) fresh++;
-      listeners += i.listeners.size;
+    const s: WatchCacheStats = { informers: 0, clusterWide: 0, fresh: 0, listeners: 0 };
+    for (const w of this.kinds.values()) {
+      const c = w.counts();
+      s.informers += c.informers;
+      s.clusterWide += c.clusterWide;
+      s.fresh += c.fresh;
+      for (const set of w.listeners.values()) s.listeners += set.size;
     }
-    return { informers: this.informers.size, fresh, listeners };
+    return s;
   }
 
   /** Stops every watch (worker shutdown). */
   close(): void {
-    for (const [key, i] of this.informers) this.stop(key, i);
+    for (const w of this.kinds.values()) w.stop();
+    this.kinds.clear();
   }
 
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  private fresh(i: Informer): boolean {
-    return i.watch.connected && this.now() - i.watch.heardAt < (this.options.freshMs ?? DEFAULT_FRESH_MS);
-  }
-
-  /** One informer per cluster (its clients, i.e. one credentials revision), namespace and kind. */
-  private informer(client: ClusterClient, namespace: string, kind: WorkloadKind): Informer {
-    const key = `${client.server}\n${client.kubeconfig.revision}\n${namespace}\n${kind}`;
-    const existing = this.informers.get(key);
-    if (existing) {
-      clearTimeout(existing.lingerTimer);
-      existing.lingerTimer = undefined;
-      return existing;
+  /** One set of watches per cluster (its clients, i.e. one credentials revision) and kind. */
+  private watchesOf(client: ClusterClient, kind: WorkloadKind): KindWatches {
+    const key = `${client.server}\n${client.kubeconfig.revision}\n${kind}`;
+    let w = this.kinds.get(key);
+    if (!w) {
+      w = new KindWatches(
+        client,
+        kind,
+        this.options,
+        () => (this.options.now ?? Date.now)(),
+        () => this.kinds.delete(key),
+      );
+      this.kinds.set(key, w);
     }
-    const watch = new TimedWatch(client, () => this.now());
-    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/${PATHS[kind]}`;
-    const listFn = (): Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }> =>
-      kind === 'Deployment'
-        ? client.apps.listNamespacedDeployment({ namespace })
-        : kind === 'StatefulSet'
-          ? client.apps.listNamespacedStatefulSet({ namespace })
-          : client.apps.listNamespacedDaemonSet({ namespace });
-    const listed = () =>
-      listFn().then((result) => {
-        watch.heardAt = this.now();
-        return result;
-      });
-    const list = new ListWatch<KubernetesObject>(path, watch, listed as never, false);
-    const informer: Informer = { list, watch, listeners: new Set(), failures: 0, stopped: false };
-    const notify = () => {
-      for (const l of informer.listeners) l();
-    };
-    list.on('add', notify);
-    list.on('update', notify);
-    list.on('delete', notify);
-    list.on('connect', () => (informer.failures = 0));
-    // ListWatch stops on an error (API down, 403, ...): the monitors fall back to direct reads (and say what is
-    // wrong), and the watch is started again with backoff.
-    list.on('error', (err?: unknown) => {
-      notify();
-      if (informer.stopped) return;
-      informer.failures++;
-      // Credentials allowed to list but not to watch (an older target RBAC): checks read the API as before; look
-      // again now and then rather than every 30 s.
-      const status = (err as { statusCode?: number; code?: number } | undefined) ?? {};
-      const forbidden = status.statusCode === 403 || status.code === 403;
-      const delay = forbidden
-        ? FORBIDDEN_RETRY_MS
-        : Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** (informer.failures - 1));
-      informer.restartTimer = setTimeout(() => void list.start().catch(() => undefined), delay);
-      informer.restartTimer.unref();
-    });
-    void list.start().catch(() => undefined);
-    this.informers.set(key, informer);
-    return informer;
-  }
-
-  private release(informer: Informer, listener: Listener): void {
-    informer.listeners.delete(listener);
-    if (informer.listeners.size > 0) return;
-    const key = [...this.informers].find(([, i]) => i === informer)?.[0];
-    if (!key) return;
-    informer.lingerTimer = setTimeout(() => this.stop(key, informer), this.options.lingerMs ?? LINGER_MS);
-    informer.lingerTimer.unref();
-  }
-
-  private stop(key: string, informer: Informer): void {
-    informer.stopped = true;
-    clearTimeout(informer.restartTimer);
-    clearTimeout(informer.lingerTimer);
-    void informer.list.stop();
-    informer.watch.connected = false;
-    this.informers.delete(key);
+    return w;
   }
 }
