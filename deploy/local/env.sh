@@ -508,7 +508,7 @@ cmd_up() {
   use_tools
   ensure_temporal
   ensure_chart_repo
-  # One at a time: kwokctl avoids ports of clusters that already exist, not of ones being created beside it.
+  # One at a time: kwokctl adds every cluster to the same kubeconfig file ($KWOK_WORKDIR/kubeconfig.yaml).
   for name in "${names[@]}"; do ensure_cluster "$name"; done
   log "up in $((SECONDS - start)) s"
   # env.json lists the requested clusters first, then any other cluster that still exists here; then the summary.
