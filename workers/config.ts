@@ -52,7 +52,7 @@ const schema = z.object({
   KSIT_HEALTH_SOURCE: z.enum(['watch', 'poll']).default('watch'),
   /**
    * From how many namespaces of one workload kind in one cluster on the watch cache holds one cluster-wide watch
-   * instead of one per namespace (each its own connection, about 0.2 MiB). 0: never cluster-wide.
+   * instead of one per namespace (each its own connection and buffers). 0: never cluster-wide.
    */
   KSIT_WATCH_CLUSTER_WIDE_AT: z.coerce
     .number({ error: 'must be a whole number of namespaces' })
