@@ -71,6 +71,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
   };
   let doing = '';
   const withDependencies = patched('ksit-dependencies');
+  const rules = { monitorOnlyWatchesAfterPreflight: patched('ksit-monitor-only-watches-after-preflight') };
   // spec.dependsOn: reports from dependencies become gates; a change interrupts only a wait or a watch, never an install.
   const dependencies = linkDependencies({
     cluster,
@@ -171,7 +172,7 @@ export async function clusterLifecycleWorkflow(input: ClusterLifecycleInput): Pr
     }
     // This decision sees every signal so far; only later ones interrupt what it chooses.
     interruptPending = false;
-    const step = dependencies.annotate(nextStep(s, obs, spec));
+    const step = dependencies.annotate(nextStep(s, obs, spec, rules));
     s = step.state;
     doing = step.action.kind;
     await show(step, obs);

@@ -134,6 +134,18 @@ test('without autoInstall, a cluster lacking the tool is Failed with a message t
   });
 }, 300_000);
 
+test('monitor-only: a healthy tool is Running, watched straight after preflight', async () => {
+  const c1 = new FakeCluster();
+  c1.installed = true;
+  await withIntegration(env, { 'cluster-1': c1 }, argocdSpec({ install: undefined }), async ({ until }) => {
+    const running = await until((s) => s.phase === 'Running', 'Running');
+    expect(running.clusters[0]?.message).toBe('1/1 components ready');
+    // Without an install there is nothing to decide from a first look at the tool: the watch's first check shows it.
+    expect(c1.calls.slice(0, 2)).toEqual(['preflight', 'check']);
+    await saveHistory(env, workflowIds.cluster('ksit-system', 'argocd', 'cluster-1'), 'cluster-monitor-only-running');
+  });
+}, 300_000);
+
 test('preflight denied by RBAC is Failed and names what is missing', async () => {
   const c1 = new FakeCluster();
   c1.preflightDenied = 'denied: create deployments in argocd';

@@ -34,7 +34,8 @@ export function onResumed(s: LifecycleState): Step {
   return keep(s);
 }
 
-export function onPreflight(s: LifecycleState, result: PreflightResult): Step {
+/** `straightToWatch`: nothing to install, so no first look at the tool (DecisionRules). */
+export function onPreflight(s: LifecycleState, result: PreflightResult, straightToWatch = false): Step {
   if (!result.ok) {
     const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
     return {
@@ -44,7 +45,7 @@ export function onPreflight(s: LifecycleState, result: PreflightResult): Step {
       message: `preflight failed: ${failed.join('; ')}`,
     };
   }
-  s.stage = 'decide';
+  s.stage = straightToWatch ? 'monitor' : 'decide';
   return keep(s);
 }
 

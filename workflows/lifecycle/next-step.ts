@@ -9,7 +9,25 @@ import { onWatched } from './fold-watch.js';
 import { MAX_WATCH_MS, unreachableAfterMs } from './policy.js';
 import type { Action, Gate, LifecycleState, Observation, Step } from './types.js';
 
-export function nextStep(state: LifecycleState, obs: Observation, spec: IntegrationSpec): Step {
+/**
+ * Decision rules that changed while workflows were running. Each is on in new runs and off when replaying a run
+ * recorded before it (the workflow passes what patched() says), so old histories replay as they ran.
+ */
+export interface DecisionRules {
+  /**
+   * Monitor-only (no install): go from preflight straight to the watch. The first look at the tool only decides
+   * installs, and the watch's first check reports at once; skipping it saves an activity and a workflow task per
+   * start (BENCHMARKS.md, ramp).
+   */
+  monitorOnlyWatchesAfterPreflight?: boolean;
+}
+
+export function nextStep(
+  state: LifecycleState,
+  obs: Observation,
+  spec: IntegrationSpec,
+  rules: DecisionRules = {},
+): Step {
   // Decisions never change the caller's object: the loop keeps the returned state.
   const s: LifecycleState = { ...state, status: { ...state.status } };
   switch (obs.kind) {
@@ -18,7 +36,7 @@ export function nextStep(state: LifecycleState, obs: Observation, spec: Integrat
     case 'resumed':
       return onResumed(s);
     case 'preflight':
-      return onPreflight(s, obs.result);
+      return onPreflight(s, obs.result, !spec.install && rules.monitorOnlyWatchesAfterPreflight === true);
     case 'tool':
       return onTool(s, obs.result, spec);
     case 'installed':

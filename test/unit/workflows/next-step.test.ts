@@ -6,7 +6,7 @@ import type { WatchHealthResult } from '../../../activities/watch-health.js';
 import type { ReleaseState } from '../../../shared/lifecycle/drift.js';
 import type { HealthReport, HelmInstall, IntegrationSpec } from '../../../shared/types.js';
 import { onSpecChanged } from '../../../workflows/lifecycle/fold-results.js';
-import { nextStep } from '../../../workflows/lifecycle/next-step.js';
+import { nextStep, type DecisionRules } from '../../../workflows/lifecycle/next-step.js';
 import type { LifecycleState, Observation, Step } from '../../../workflows/lifecycle/types.js';
 
 const NOW = Date.parse('2026-11-30T18:00:00Z');
@@ -93,6 +93,7 @@ interface Row {
   phase: string;
   message?: RegExp;
   stage?: string;
+  rules?: DecisionRules;
 }
 
 const inGrace = { graceUntil: NOW + 60_000, componentsSeenSinceInstall: false };
@@ -109,6 +110,46 @@ const rows: Row[] = [
       at: NOW,
       result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
     },
+    action: 'next',
+    phase: 'Pending',
+    stage: 'decide',
+  },
+  {
+    name: 'monitor-only, preflight passes -> watch next, no first look at the tool',
+    from: {},
+    obs: {
+      kind: 'preflight',
+      at: NOW,
+      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
+    },
+    spec: monitorOnly,
+    rules: { monitorOnlyWatchesAfterPreflight: true },
+    action: 'next',
+    phase: 'Pending',
+    stage: 'monitor',
+  },
+  {
+    name: 'monitor-only, replaying a run from before that rule -> observe the tool, as it ran',
+    from: {},
+    obs: {
+      kind: 'preflight',
+      at: NOW,
+      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
+    },
+    spec: monitorOnly,
+    action: 'next',
+    phase: 'Pending',
+    stage: 'decide',
+  },
+  {
+    name: 'with an install, preflight passes -> observe the tool whatever the rules',
+    from: {},
+    obs: {
+      kind: 'preflight',
+      at: NOW,
+      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
+    },
+    rules: { monitorOnlyWatchesAfterPreflight: true },
     action: 'next',
     phase: 'Pending',
     stage: 'decide',
@@ -433,7 +474,7 @@ describe('nextStep', () => {
   it.each(rows.map((r) => [r.name, r] as const))('%s', (_, row) => {
     const before = state(row.from);
     const frozen = JSON.stringify(before);
-    const step: Step = nextStep(before, row.obs, row.spec ?? spec());
+    const step: Step = nextStep(before, row.obs, row.spec ?? spec(), row.rules);
     expect(step.action.kind).toBe(row.action);
     expect(step.phase).toBe(row.phase);
     if (row.message) expect(step.message).toMatch(row.message);
