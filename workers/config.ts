@@ -38,13 +38,14 @@ const schema = z.object({
    * Workflows kept in memory between their tasks (the SDK's sticky cache). A monitor's workflows wake only when
    * something changes, so an evicted one costs a replay of its short history then. Set here rather than left to
    * the SDK, whose default grows with the machine's heap limit (about 2,300 workflows on a 24 GiB machine, ~180
-   * in a 1 GiB container): the worker's memory should not depend on where it runs. See BENCHMARKS.md, memory.
+   * in a 1 GiB container): the worker's memory should not depend on where it runs. 100 rather than 300: at 1,000
+   * monitors it took RSS from 435 to 370 MiB with every check still on time. See BENCHMARKS.md, memory.
    */
   KSIT_MAX_CACHED_WORKFLOWS: z.coerce
     .number({ error: 'must be a whole number of workflows' })
     .int('must be a whole number')
     .min(0, 'must be 0 (no cache) or more')
-    .default(300),
+    .default(100),
   /**
    * `watch` (default): one watch-based cache per cluster feeds every health watch, so changes are seen at once and
    * checks read memory; `poll`: every check reads the API (what ksit did before; kept for comparison, bench:detection).
