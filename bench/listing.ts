@@ -6,13 +6,15 @@
 //
 // N monitor-only `custom` Integrations on cluster-1 (each watching one of 20 bench Deployments), started at once.
 // Once all are Running: `ksit get integrations --help` (start-up: Node and the listing's own modules, no
-// connection), then `ksit get integrations -o json` (must list all N), then the query-per-Integration listing done
+// connection), then `ksit get integrations -o json` (must list all N) and its listing call in-process, then the
+// query-per-Integration listing done
 // in-process, then 30 s of `ksit get integrations -o json --watch` against 30 s without it (Temporal server CPU).
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { listIntegrations } from '../client/status-list.js';
 import type { IntegrationSpec } from '../shared/types.js';
 import { repoRoot } from '../test/e2e/env/environment.js';
 import { integrationStatusQuery } from '../workflows/definitions.js';
@@ -92,6 +94,9 @@ try {
   const startup: number[] = [];
   const listing: number[] = [];
   const byQuery: number[] = [];
+  // The CLI's own listing call, in this process: what the Temporal server's visibility list and the memos cost,
+  // apart from the CLI's start-up, connection and output.
+  const inProcess: number[] = [];
   // The old way can fail outright at this size: a query the worker cannot answer in time is counted, not fatal.
   let failedQueries = 0;
   let listed = 0;
@@ -102,6 +107,10 @@ try {
     const items = JSON.parse(got.value.stdout) as { name: string; clusters: unknown[] }[];
     listed = items.filter((x) => x.name.startsWith(`ls-${run}-`) && x.clusters.length === 1).length;
     if (listed !== n) throw new Error(`ksit get listed ${listed} of ${n} Integrations with their cluster`);
+    const direct = await timed(() => listIntegrations(client));
+    inProcess.push(direct.ms);
+    const fromMemo = direct.value.filter((x) => x.name.startsWith(`ls-${run}-`) && x.clusters.length === 1).length;
+    if (fromMemo !== n) throw new Error(`the in-process listing found ${fromMemo} of ${n} Integrations`);
   }
   let oldWayCutOff = false;
   for (let i = 0; i < oldWayPasses && !oldWayCutOff; i++) {
@@ -158,6 +167,7 @@ try {
     cliStartup: stats(startup),
     getIntegrationsJson: stats(listing),
     getMinusStartupP50Ms: round(percentile(listing, 50) - percentile(startup, 50)),
+    listIntegrationsInProcess: stats(inProcess),
     queryPerIntegrationInProcess: byQuery.length
       ? { ...stats(byQuery), failedQueries, cutOffAfterMs: oldWayCutOff ? OLD_WAY_LIMIT_MS : undefined }
       : undefined,
@@ -171,6 +181,7 @@ try {
       'CLI start-up (get integrations --help)',
       '`get integrations -o json`',
       'minus start-up',
+      'its listing call in-process',
       'old: a query each (in-process)',
       'Temporal CPU 30 s idle / watching',
       'load',
@@ -180,6 +191,7 @@ try {
         `${row.cliStartup.p50Ms} / ${row.cliStartup.maxMs}`,
         `${row.getIntegrationsJson.p50Ms} / ${row.getIntegrationsJson.maxMs}`,
         row.getMinusStartupP50Ms,
+        `${row.listIntegrationsInProcess.p50Ms} / ${row.listIntegrationsInProcess.maxMs}`,
         !row.queryPerIntegrationInProcess
           ? 'not run'
           : oldWayCutOff
