@@ -7,7 +7,8 @@
 // N monitor-only `custom` Integrations on cluster-1 (each watching one of 20 bench Deployments), started at once.
 // Once all are Running: `ksit get integrations --help` (start-up: Node and the listing's own modules, no
 // connection), then `ksit get integrations -o json` (must list all N) and its listing call in-process, then the
-// query-per-Integration listing done in-process, then 30 s of `ksit get integrations -o json --watch` against 30 s without it (Temporal server CPU).
+// query-per-Integration listing done in-process, then 30 s of `ksit get integrations -o json --watch` against 30 s
+// without it (Temporal server CPU).
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
