@@ -60,6 +60,7 @@ export async function imageWorkerEnv(): Promise<Record<string, string>> {
 }
 
 export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Promise<WorkerProcess> {
+  exitOnSignals();
   return startWorkerProcess(env, {
     taskQueue: o.taskQueue,
     logFile: o.logFile,
@@ -67,6 +68,16 @@ export async function startWorker(env: LocalEnvironment, o: WorkerOptions): Prom
     nodeArgs: o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [],
     env: { ...(await imageWorkerEnv()), ...o.extraEnv },
   });
+}
+
+/**
+ * Ctrl-C and SIGTERM end the process through its 'exit' event, where the workers it started are killed; unhandled,
+ * these signals end Node without that event.
+ */
+export function exitOnSignals(): void {
+  if (process.listenerCount('SIGTERM') > 0) return;
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
 }
 
 export async function connect(env: LocalEnvironment): Promise<Client> {

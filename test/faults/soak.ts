@@ -28,7 +28,7 @@ import { startWorkerProcess } from '../e2e/helpers/worker-process.js';
 import { unfinishedLifecycles } from './helpers/pending-work.js';
 import { exitWithUsageIfAsked } from '../../bench/lib/report.js';
 import { growthOverLast, rssPlotSvg } from '../../bench/lib/rss-plot.js';
-import { imageWorkerEnv } from '../../bench/lib/ksit.js';
+import { exitOnSignals, imageWorkerEnv } from '../../bench/lib/ksit.js';
 
 const USAGE = 'npm run soak   (settings are KSIT_SOAK_* environment variables, see test/faults/soak.ts)';
 exitWithUsageIfAsked(USAGE);
@@ -143,6 +143,7 @@ async function main() {
   mkdirSync(reportDir, { recursive: true });
   const logFile = join(reportDir, `worker-${ksit.run}.log`);
   const workerStartedS = elapsed();
+  exitOnSignals(); // a stopped soak kills its worker, as a crashed one does
   // Run as the image runs it, so that its RSS is what a deployment would see.
   const worker = await startWorkerProcess(env, {
     taskQueue: ksit.taskQueue,
@@ -150,8 +151,6 @@ async function main() {
     logLevel: 'info',
     env: await imageWorkerEnv(),
   });
-  // The worker has a process group of its own: a soak that crashes must not leave it running.
-  process.once('exit', () => worker.kill());
   const rss: { atS: number; kib: number }[] = [];
   const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
   const rssTimer = setInterval(sampleRss, 30_000);

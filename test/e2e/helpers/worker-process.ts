@@ -48,6 +48,26 @@ export interface WorkerProcessOptions {
   waitReady?: boolean;
 }
 
+const liveWorkers = new Set<number>();
+
+/**
+ * A worker runs in a process group of its own (a test SIGKILLs it with its children), so nothing stops it when the
+ * process that started it ends: a crashed or interrupted test or benchmark would leave it polling its task queue.
+ */
+function killAtExit(pid: number): void {
+  if (liveWorkers.size === 0)
+    process.once('exit', () =>
+      liveWorkers.forEach((p) => {
+        try {
+          process.kill(-p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }),
+    );
+  liveWorkers.add(pid);
+}
+
 export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcessOptions): Promise<WorkerProcess> {
   const name = o.name ?? o.taskQueue;
   const logFile = o.logFile ?? join(env.ksitHome, 'logs', `worker-${name}.log`);
@@ -80,8 +100,12 @@ export async function startWorkerProcess(env: LocalEnvironment, o: WorkerProcess
   closeSync(out); // the child holds its own copy
   const pid = child.pid;
   if (!pid) throw new Error(`worker ${name} did not start`);
+  killAtExit(pid);
   const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    child.once('exit', (code, signal) => {
+      liveWorkers.delete(pid);
+      resolve({ code, signal, at: Date.now() });
+    }),
   );
   let gone = false;
   void exited.then(() => (gone = true));
