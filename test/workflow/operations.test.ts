@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
-  clusterStatusQuery,
   deleteSignal,
   pauseUpdate,
   reinstallUpdate,
@@ -120,34 +119,4 @@ test('delete with uninstall removes the tool from every cluster and ends the wor
     expect(final.clusters.every((c) => c.removed)).toBe(true);
     await saveHistory(env, handle.workflowId, 'integration-delete-uninstall');
   });
-}, 300_000);
-
-test('continue-as-new keeps phase, transitions and the installed state', async () => {
-  const c1 = installedCluster();
-  const spec = argocdSpec();
-  await withIntegration(
-    env,
-    { 'cluster-1': c1 },
-    spec,
-    async ({ until }) => {
-      await until((s) => s.phase === 'Running', 'Running');
-      const child = env.client.workflow.getHandle(workflowIds.cluster(spec.namespace, spec.name, 'cluster-1'));
-      const firstRun = (await child.describe()).runId;
-      // Flap health until the lifecycle has continued as new at least once.
-      for (let i = 0; i < 12 && (await child.describe()).runId === firstRun; i++) {
-        c1.healthy = !c1.healthy;
-        await until((s) => (s.phase === 'Running') === c1.healthy, `flap ${i}`);
-      }
-      c1.healthy = true;
-      const after = await until((s) => s.phase === 'Running', 'Running after continue-as-new');
-      expect((await child.describe()).runId).not.toBe(firstRun);
-      const status = await child.query(clusterStatusQuery);
-      // Transitions recorded before continue-as-new are still there in the new run.
-      expect(status.transitions.map((t) => t.phase)).toEqual(expect.arrayContaining(['Running', 'Degraded']));
-      expect(after.clusters[0]?.transitions.length).toBeGreaterThanOrEqual(3);
-      expect(count(c1, 'install')).toBe(0);
-      expect(count(c1, 'preflight')).toBe(1);
-    },
-    { historyLimit: 40 },
-  );
 }, 300_000);
