@@ -61,6 +61,11 @@ const absent: HealthReport = { healthy: false, absent: true, components: [], rea
 const deployed: ReleaseState = { exists: true, status: 'deployed', revision: 2, chartVersion: '5.51.6' };
 
 const woke: Observation = { kind: 'woke', at: NOW };
+const preflightPassed: Observation = {
+  kind: 'preflight',
+  at: NOW,
+  result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
+};
 const tool = (report: HealthReport, release?: ReleaseState): Observation => ({
   kind: 'tool',
   at: NOW,
@@ -105,11 +110,7 @@ const rows: Row[] = [
   {
     name: 'preflight passes -> observe the tool',
     from: {},
-    obs: {
-      kind: 'preflight',
-      at: NOW,
-      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
-    },
+    obs: preflightPassed,
     action: 'next',
     phase: 'Pending',
     stage: 'decide',
@@ -117,11 +118,7 @@ const rows: Row[] = [
   {
     name: 'monitor-only, preflight passes -> watch next, no first look at the tool',
     from: {},
-    obs: {
-      kind: 'preflight',
-      at: NOW,
-      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
-    },
+    obs: preflightPassed,
     spec: monitorOnly,
     rules: { monitorOnlyWatchesAfterPreflight: true },
     action: 'next',
@@ -131,11 +128,7 @@ const rows: Row[] = [
   {
     name: 'monitor-only, replaying a run from before that rule -> observe the tool, as it ran',
     from: {},
-    obs: {
-      kind: 'preflight',
-      at: NOW,
-      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
-    },
+    obs: preflightPassed,
     spec: monitorOnly,
     action: 'next',
     phase: 'Pending',
@@ -144,11 +137,7 @@ const rows: Row[] = [
   {
     name: 'with an install, preflight passes -> observe the tool whatever the rules',
     from: {},
-    obs: {
-      kind: 'preflight',
-      at: NOW,
-      result: { ok: true, serverVersion: 'v1.36', namespaceExists: true, checks: [] },
-    },
+    obs: preflightPassed,
     rules: { monitorOnlyWatchesAfterPreflight: true },
     action: 'next',
     phase: 'Pending',
