@@ -2,7 +2,9 @@
 // worker process for half an hour while random faults are injected: pod faults through deploy/local/fault.sh and
 // API server outages through env.sh. At the end, every monitor's phase must match what was injected, every
 // lifecycle must be waiting on something (a pending activity or timer), and the worker's RSS must have grown less
-// than 10% after warm-up. Figures go to stdout and to a JSON report under $KSIT_HOME/soak/.
+// than 10% after warm-up (2% over the last hour of a long soak). The worker's main-thread heap and external
+// memory are sampled beside its RSS, to tell where growth is. Figures go to stdout and to a JSON report under
+// $KSIT_HOME/soak/.
 //
 // Settings (environment): KSIT_SOAK_CLUSTERS (soak-1,soak-2,soak-3; made by `env.sh up --names ...`),
 // KSIT_SOAK_INTEGRATIONS (100, each on every cluster), KSIT_SOAK_NAMESPACES (10), KSIT_SOAK_MINUTES (30, counted
@@ -24,7 +26,7 @@ import {
   toolEnv,
 } from '../e2e/env/environment.js';
 import { type IntegrationHandle, startKsit } from '../e2e/helpers/ksit-worker.js';
-import { startWorkerProcess } from '../e2e/helpers/worker-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../e2e/helpers/worker-process.js';
 import { unfinishedLifecycles } from './helpers/pending-work.js';
 import { exitWithUsageIfAsked } from '../../bench/lib/report.js';
 import { growthOverLast, rssPlotSvg } from '../../bench/lib/rss-plot.js';
@@ -54,6 +56,25 @@ const random = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * i
  * not end a two-hour run. The third failure does: one whose port another environment's new cluster took will not
  * come back (kwokctl picks ports per environment; BENCHMARKS.md, soak).
  */
+interface MainThreadMemory {
+  atS: number;
+  heapKib: number;
+  externalKib: number;
+}
+
+/** The worker's main-thread V8 heap in use and the memory V8 tracks outside it, from its /metrics. */
+async function mainThreadMemory(worker: WorkerProcess, atS: number): Promise<MainThreadMemory | undefined> {
+  try {
+    const { body } = await worker.get('/metrics');
+    const bytes = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(body)?.[1] ?? NaN);
+    const heapKib = Math.round(bytes('nodejs_heap_size_used_bytes') / 1024);
+    const externalKib = Math.round(bytes('nodejs_external_memory_bytes') / 1024);
+    return Number.isFinite(heapKib) && Number.isFinite(externalKib) ? { atS, heapKib, externalKib } : undefined;
+  } catch {
+    return undefined; // a busy worker's scrape timing out loses one sample, not the soak
+  }
+}
+
 async function restartApiServer(cluster: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -152,7 +173,12 @@ async function main() {
     env: await imageWorkerEnv(),
   });
   const rss: { atS: number; kib: number }[] = [];
-  const sampleRss = () => rss.push({ atS: elapsed(), kib: worker.rssKib() });
+  const mainHeap: MainThreadMemory[] = [];
+  const sampleRss = () => {
+    const atS = elapsed();
+    rss.push({ atS, kib: worker.rssKib() });
+    void mainThreadMemory(worker, atS).then((m) => m && mainHeap.push(m));
+  };
   const rssTimer = setInterval(sampleRss, 30_000);
 
   const targets: TargetSpec[] = [];
@@ -366,13 +392,37 @@ async function main() {
       plot: plotFile,
       samples: rss,
     },
+    // Where growth would be: in the main thread's JS objects (activities, API clients, watch caches) or outside
+    // them (buffers, the SDK's native core, the workflow threads).
+    mainThread: mainHeap.length
+      ? {
+          lastHourHeapGrowthPercent: growthOverLast(
+            mainHeap.map((m) => ({ atS: m.atS, kib: m.heapKib })),
+            3600,
+          ).percent,
+          lastHourExternalGrowthPercent: growthOverLast(
+            mainHeap.map((m) => ({ atS: m.atS, kib: m.externalKib })),
+            3600,
+          ).percent,
+          samples: mainHeap,
+        }
+      : undefined,
     workerLog: logFile,
   };
   const reportFile = join(reportDir, `report-${ksit.run}.json`);
   writeFileSync(reportFile, JSON.stringify(report, null, 2));
   say(`report: ${reportFile}`);
   console.log(
-    JSON.stringify({ ...report, events: events.length, rss: { ...report.rss, samples: rss.length } }, null, 2),
+    JSON.stringify(
+      {
+        ...report,
+        events: events.length,
+        rss: { ...report.rss, samples: rss.length },
+        mainThread: report.mainThread && { ...report.mainThread, samples: mainHeap.length },
+      },
+      null,
+      2,
+    ),
   );
 
   if (injected.apiDown) await restartApiServer(injected.apiDown);
