@@ -73,7 +73,9 @@ try {
   );
   log(`${n} workflows started in ${Math.round((performance.now() - t0) / 1000)} s`);
   // Visibility is written after the start; list until all are there.
-  for (let listed = 0; listed < n;) listed = (await listIntegrations(client, taskQueue)).length;
+  const deadline = Date.now() + 120_000;
+  for (let listed = 0; listed < n; listed = (await listIntegrations(client, taskQueue)).length)
+    if (Date.now() > deadline) throw new Error(`visibility lists ${listed} of ${n} workflows after 2 minutes`);
 
   const load = new LoadWindow();
   const times: number[] = [];
