@@ -170,17 +170,7 @@ dynamicConfigClient:
   pollInterval: 60s
 EOF
   } >"$dir/config/ksit.yaml"
-  # Visibility's list and count are what `ksit get` and the benchmarks read; the defaults limit them per second.
-  # Not system.forceSearchAttributesCacheRefreshOnRead, as production servers: it reads the database, under one
-  # lock, for every row a visibility list returns (a 1,000-row list took 2.1 s with it, 0.4 s without).
-  cat >"$dir/config/dynamicconfig/ksit.yaml" <<'EOF'
-frontend.namespaceRPS.visibility:
-  - value: 200
-frontend.enableUpdateWorkflowExecution:
-  - value: true
-frontend.enableUpdateWorkflowExecutionAsyncAccepted:
-  - value: true
-EOF
+  cp "$here/../temporal/dynamicconfig.yaml" "$dir/config/dynamicconfig/ksit.yaml"
 }
 
 start_temporal_postgres() {

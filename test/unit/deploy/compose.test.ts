@@ -131,6 +131,18 @@ describe('docker-compose.yml', () => {
     expect(service('ksit-worker').tmpfs?.[0]).toMatch(/^\/tmp:/);
   });
 
+  it('Temporal runs the dynamic config the local PostgreSQL server is measured with, without forced refreshes', () => {
+    const file = 'deploy/temporal/dynamicconfig.yaml';
+    const mount = mounts(service('temporal')).find((m) => m.source === `./${file}`);
+    expect(mount?.target).toBeDefined();
+    expect(service('temporal').environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(mount?.target);
+    expect(readFileSync(join(PROJECT_ROOT, 'deploy/local/temporal-postgres.sh'), 'utf8')).toContain(
+      'cp "$here/../temporal/dynamicconfig.yaml"',
+    );
+    const settings = parse(readFileSync(join(PROJECT_ROOT, file), 'utf8')) as Record<string, { value: unknown }[]>;
+    expect(settings['system.forceSearchAttributesCacheRefreshOnRead']).toEqual([{ value: false }]);
+  });
+
   it('published ports listen on loopback only', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const p of s.ports ?? [])
