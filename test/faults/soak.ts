@@ -51,11 +51,6 @@ const elapsed = () => Math.round((Date.now() - started) / 1000);
 const say = (text: string) => console.log(`[soak +${elapsed()}s] ${text}`);
 const random = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
-/**
- * An API server slow to come back on a busy machine (env.sh waits 120 s) is started again: a slow environment must
- * not end a two-hour run. The third failure does: one whose port another environment's new cluster took will not
- * come back (kwokctl picks ports per environment; BENCHMARKS.md, soak).
- */
 interface MainThreadMemory {
   atS: number;
   heapKib: number;
@@ -75,6 +70,11 @@ async function mainThreadMemory(worker: WorkerProcess, atS: number): Promise<Mai
   }
 }
 
+/**
+ * An API server slow to come back on a busy machine (env.sh waits 120 s) is started again: a slow environment must
+ * not end a two-hour run. The third failure does: one whose port another environment's new cluster took will not
+ * come back (kwokctl picks ports per environment; BENCHMARKS.md, soak).
+ */
 async function restartApiServer(cluster: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -394,7 +394,7 @@ async function main() {
     },
     // Where growth would be: in the main thread's JS objects (activities, API clients, watch caches) or outside
     // them (buffers, the SDK's native core, the workflow threads).
-    mainThread: mainHeap.length
+    mainThread: mainHeap.sort((a, b) => a.atS - b.atS).length
       ? {
           lastHourHeapGrowthPercent: growthOverLast(
             mainHeap.map((m) => ({ atS: m.atS, kib: m.heapKib })),
