@@ -164,8 +164,8 @@ ensure_temporal() {
     port_in_use "$TEMPORAL_UI_PORT" && die "port $TEMPORAL_UI_PORT is taken by another process (set KSIT_TEMPORAL_UI_PORT)"
     for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
     # The dev server turns this on so that new search attributes work at once; it costs a database read, under one
-    # lock, for every row a visibility list returns (1,000 rows listed in 1.9 s instead of 0.3 s, BENCHMARKS.md). ksit's are
-    # registered here, before anything uses them, and work at once without it.
+    # lock, for every row a visibility list returns (1,000 rows listed in 1.9 s instead of 0.3 s, BENCHMARKS.md).
+    # ksit's are registered here, before anything uses them, and work at once without it.
     args+=(--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false)
     log "temporal: starting the dev server on 127.0.0.1:$TEMPORAL_PORT (UI $TEMPORAL_UI_PORT)"
     # --ip also binds the UI and the (random) HTTP / metrics ports to the loopback address.
