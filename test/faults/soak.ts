@@ -10,6 +10,9 @@
 // KSIT_SOAK_INTEGRATIONS (100, each on every cluster), KSIT_SOAK_NAMESPACES (10), KSIT_SOAK_MINUTES (30, counted
 // from the worker's start, after the workloads are ready),
 // KSIT_SOAK_WARMUP_MINUTES (10), KSIT_SOAK_INTERVAL (30s health checks), KSIT_SOAK_FAULT_EVERY_SECONDS (45).
+// The worker inherits the environment, so its own settings (e.g. KSIT_MAX_CACHED_WORKFLOWS) can be set the same way;
+// the report records the cache size and, from all-Running to the end, the SDK's workflow task counters and the
+// worker's warnings by message.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +34,7 @@ import { unfinishedLifecycles } from './helpers/pending-work.js';
 import { exitWithUsageIfAsked } from '../../bench/lib/report.js';
 import { growthOverLast, rssPlotSvg } from '../../bench/lib/rss-plot.js';
 import { exitOnSignals, imageWorkerEnv } from '../../bench/lib/ksit.js';
+import { counterGrowth, sdkCounters, warningsInLog } from '../../bench/lib/worker-diagnostics.js';
 
 const USAGE = 'npm run soak   (settings are KSIT_SOAK_* environment variables, see test/faults/soak.ts)';
 exitWithUsageIfAsked(USAGE);
@@ -67,6 +71,15 @@ async function mainThreadMemory(worker: WorkerProcess, atS: number): Promise<Mai
     return Number.isFinite(heapKib) && Number.isFinite(externalKib) ? { atS, heapKib, externalKib } : undefined;
   } catch {
     return undefined; // a busy worker's scrape timing out loses one sample, not the soak
+  }
+}
+
+/** The SDK's workflow task counters (cache hits and misses, replays, latencies), or {} when the scrape fails. */
+async function workerSdkCounters(worker: WorkerProcess): Promise<Record<string, number>> {
+  try {
+    return sdkCounters((await worker.get('/metrics')).body);
+  } catch {
+    return {};
   }
 }
 
@@ -246,6 +259,7 @@ async function main() {
     `all ${INTEGRATIONS * CLUSTERS.length} monitors Running after ${Math.round((Date.now() - allRunningMs) / 1000)}s`,
   );
   sampleRss();
+  const sdkAtRunning = await workerSdkCounters(worker);
 
   // One waiter per fault: how long until the one monitor it concerns shows it.
   const events: Event[] = [];
@@ -344,6 +358,9 @@ async function main() {
   ]);
   sampleRss();
   clearInterval(rssTimer);
+  // How the workflow tasks fared from all-Running to the end: evictions and replays, and the worker's warnings.
+  const sdk = counterGrowth(sdkAtRunning, await workerSdkCounters(worker));
+  const workerWarnings = warningsInLog(logFile);
 
   const warm = rss.find((r) => r.atS >= workerStartedS + WARMUP_MINUTES * 60) ?? rss[0]!;
   const last = rss.at(-1)!;
@@ -383,6 +400,9 @@ async function main() {
     finalMismatches: wrong,
     failedQueries,
     stuckLifecycles: stuck,
+    sdkSinceAllRunning: sdk,
+    workerWarnings,
+    maxCachedWorkflows: process.env.KSIT_MAX_CACHED_WORKFLOWS ?? 'default',
     rss: {
       warmupAtS: warm.atS,
       warmupMib: Math.round(warm.kib / 1024),
