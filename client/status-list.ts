@@ -31,7 +31,7 @@ async function listStatuses<T>(
   kind: Kind,
   query: (h: Handle) => Promise<T>,
   fallback: (workflowId: string, phase: string) => T,
-  fromMemo: (memo: Record<string, unknown> | undefined) => T | undefined = () => undefined,
+  fromMemo: (memo: Record<string, unknown> | undefined, workflowId: string) => T | undefined = () => undefined,
   stale?: (status: T, note: string) => T,
   taskQueue?: string,
 ): Promise<T[]> {
@@ -41,7 +41,7 @@ async function listStatuses<T>(
   const list = client.workflow.list({ query: running, pageSize: 1000 });
   for await (const wf of list) {
     const phase = wf.typedSearchAttributes.get(KsitPhase) ?? 'Unknown';
-    found.push({ id: wf.workflowId, phase, queue: wf.taskQueue, status: fromMemo(wf.memo) });
+    found.push({ id: wf.workflowId, phase, queue: wf.taskQueue, status: fromMemo(wf.memo, wf.workflowId) });
   }
   found.sort((a, b) => a.id.localeCompare(b.id));
   const memos = found.filter((f) => f.status !== undefined);
@@ -84,17 +84,22 @@ function unansweredTarget(workflowId: string): TargetStatus {
 }
 
 /**
- * Every running Integration (only those of `taskQueue` when given: the controller's own). `full`: ask each workflow
- * instead of reading the listing memo. The controller needs it: right after an update, visibility can still hold
- * the memo from before it, and that memo's revisions would make the old Running count for the new generation.
+ * Every running Integration (only those of `taskQueue` when given: the controller's own), from their listing memos.
+ * `askFirst`: the workflows to ask by query even so. The controller asks the ones it has just changed: right after
+ * an update, visibility can still hold the memo from before it, and that memo's revisions would make the old
+ * Running count for the new generation.
  */
-export function listIntegrations(client: Client, taskQueue?: string, full = false): Promise<IntegrationStatus[]> {
+export function listIntegrations(
+  client: Client,
+  taskQueue?: string,
+  askFirst: (workflowId: string) => boolean = () => false,
+): Promise<IntegrationStatus[]> {
   return listStatuses(
     client,
     'integration',
     (h) => h.query(integrationStatusQuery),
     unansweredIntegration,
-    (memo) => (full ? undefined : statusFromListingMemo(memo?.[LISTING_MEMO_KEY])),
+    (memo, workflowId) => (askFirst(workflowId) ? undefined : statusFromListingMemo(memo?.[LISTING_MEMO_KEY])),
     (s, note) => ({ ...s, message: s.message ? `${s.message}; ${note}` : note }),
     taskQueue,
   );

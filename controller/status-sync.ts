@@ -1,7 +1,7 @@
-// Status of every object from one Temporal visibility list per kind and round, then a status query to each running
-// Integration (not its listing memo, which visibility may still hold from before an update this controller just
-// made), written back only where it changed, with an Event on every phase transition. Rounds run every `everyMs`
-// and at once when a reconcile asks; only the leader writes.
+// Status of every object from one Temporal visibility list per kind and round (an Integration's listing memo, or a
+// status query for one this controller changed in the last minute, whose memo visibility may still hold from before
+// the change), written back only where it changed, with an Event on every phase transition. Rounds run every
+// `everyMs` and at once when a reconcile asks; only the leader writes.
 import type { Client } from '@temporalio/client';
 import { listIntegrations, listTargets } from '../client/status-list.js';
 import { taskQueue } from '../client/temporal.js';
@@ -15,6 +15,14 @@ import type { KsitObject, KubeObjects } from './kube-objects.js';
 import { targetStatusFor } from './target-status.js';
 
 const WARNING_PHASES = new Set(['Degraded', 'Failed', 'Unreachable', 'Invalid']);
+
+/**
+ * How long after this controller changed an Integration its rounds ask the workflow rather than read the memo. A
+ * memo reaches visibility within seconds of the change; a minute leaves room for a loaded server. Asking every
+ * Integration every round instead was a query storm at fleet size: each query of a workflow out of the worker's
+ * cache replays its history (BENCHMARKS.md, soak).
+ */
+const MEMO_LAG_MS = 60_000;
 
 /** JSON with sorted keys: the API server may return a status with its keys in another order. */
 function canonical(value: unknown): string {
@@ -36,6 +44,19 @@ export interface StatusSyncDeps {
   log(message: string, err?: unknown): void;
 }
 
+/** The workflow ids of the Integrations whose memo may still be from before this controller's last change. */
+export function justChangedWorkflows(
+  objects: readonly KsitObject[],
+  state: Pick<ControllerState, 'accepted'>,
+  nowMs: number,
+): Set<string> {
+  return new Set(
+    objects
+      .filter((o) => nowMs - (state.accepted.get(o.metadata.uid)?.atMs ?? 0) < MEMO_LAG_MS)
+      .map((o) => workflowIds.integration(o.metadata.namespace, o.metadata.name)),
+  );
+}
+
 export class StatusSync {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -45,6 +66,8 @@ export class StatusSync {
   private readonly written = new Map<string, { text: string; phase: string }>();
   /** Seconds between the last round's start and its end, for the logs and the benchmark. */
   lastRoundMs = 0;
+  /** Integrations the last round asked by query because this controller had just changed them. */
+  lastRoundQueries = 0;
 
   constructor(
     private readonly deps: StatusSyncDeps,
@@ -83,8 +106,12 @@ export class StatusSync {
   async round(): Promise<void> {
     if (!this.deps.isLeader()) return;
     const started = Date.now();
+    const justChanged = justChangedWorkflows(this.deps.integrations(), this.deps.state, started);
+    this.lastRoundQueries = justChanged.size;
     const [integrations, targets] = await Promise.all([
-      this.deps.integrations().length > 0 ? listIntegrations(this.deps.temporal, taskQueue(), true) : [],
+      this.deps.integrations().length > 0
+        ? listIntegrations(this.deps.temporal, taskQueue(), (id) => justChanged.has(id))
+        : [],
       this.deps.targets().length > 0 ? listTargets(this.deps.temporal, taskQueue()) : [],
     ]);
     const byId = new Map<string, IntegrationStatus>(
