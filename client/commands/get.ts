@@ -179,7 +179,8 @@ function render<T>(listing: Listing<T>, items: T[], format: OutputFormat, header
 
 /**
  * Prints the list, then every item whose printed form changes (and items that disappear), until interrupted.
- * Polls the status queries: they are answered from workflow state and never touch a cluster.
+ * Polls the listing: one visibility list of the Integrations' memos each time (no query per Integration), plus,
+ * for a page of clusters in data output, one describe of each cluster's lifecycle; none touches a cluster.
  */
 async function watch<T>(client: Client, listing: Listing<T>, format: OutputFormat): Promise<number> {
   const last = new Map<string, { item: T; text: string }>();
