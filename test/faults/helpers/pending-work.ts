@@ -3,10 +3,10 @@
 // forever unless a signal came. A stuck one is reported with what its history says about its workflow tasks, so
 // that a soak's failure tells a task that keeps timing out (an overloaded worker) from one that fails (a bug).
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 
 function timersPending(events: HistoryEvent[]): number {
   const open = new Set<string>();
@@ -30,7 +30,7 @@ export function workflowTaskTrouble(events: HistoryEvent[]): string {
     } else if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) timedOut++;
     else if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
       const a = event.workflowTaskFailedEventAttributes;
-      const cause = temporal.api.enums.v1.WorkflowTaskFailedCause[a?.cause ?? 0] ?? String(a?.cause);
+      const cause = WorkflowTaskFailedCause[a?.cause ?? 0] ?? String(a?.cause);
       lastFailure = `failed (${cause}): ${a?.failure?.message ?? ''}`.slice(0, 300);
     }
   }

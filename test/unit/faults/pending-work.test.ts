@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { workflowTaskTrouble } from '../../faults/helpers/pending-work.js';
 
-const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 const completed = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED };
 const timedOut = { eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT };
 const failed = (message: string) => ({
