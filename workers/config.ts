@@ -66,6 +66,16 @@ const schema = z.object({
    * workflows (BENCHMARKS.md, ramp: at 1,000 monitors those 2 left tasks waiting for minutes while slots sat idle).
    */
   KSIT_WORKFLOW_POLLERS: z.enum(['autoscaling', 'fixed']).default('autoscaling'),
+  /**
+   * Workflow tasks (queries of uncached workflows included) this worker takes at once. They all run on one workflow
+   * thread, so a task taken waits behind the others; too many and the last ones pass the server's 10 s workflow task
+   * timeout, and each retry replays the whole history again. Tasks not taken wait on the server instead.
+   */
+  KSIT_WORKFLOW_TASK_SLOTS: z.coerce
+    .number({ error: 'must be a whole number of workflow tasks' })
+    .int('must be a whole number')
+    .min(2, 'must be 2 or more (one for sticky, one for new workflows)')
+    .default(40),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   /** /healthz, /readyz and /metrics. 0 picks a free port (logged). */
   KSIT_HTTP_PORT: z.coerce

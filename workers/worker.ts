@@ -32,8 +32,8 @@ const { dataConverter, keyIds } = codecFromEnv();
 if (keyIds) log.info({ keyIds }, 'payload codec on: history is encrypted');
 else log.warn('payload codec off (set KSIT_CODEC_KEY or KSIT_CODEC_KEY_FILE): Helm values are readable in history');
 const graceMs = config.KSIT_SHUTDOWN_GRACE_SECONDS * 1000;
-/** Workflow tasks run at once (the SDK's default); polls never outnumber them. */
-const WORKFLOW_TASK_SLOTS = 40;
+/** Workflow tasks taken at once; polls never outnumber them. */
+const WORKFLOW_TASK_SLOTS = config.KSIT_WORKFLOW_TASK_SLOTS;
 
 // One watch-based workload cache per cluster for all health watches (KSIT_HEALTH_SOURCE=poll: none).
 const watches =

@@ -32,4 +32,12 @@ describe('worker config', () => {
     );
     expect(loadWorkerConfig({ KSIT_SHUTDOWN_GRACE_SECONDS: '2.5' }).KSIT_SHUTDOWN_GRACE_SECONDS).toBe(2.5);
   });
+
+  it('takes workflow task slots of 2 or more, 40 by default', () => {
+    expect(loadWorkerConfig({}).KSIT_WORKFLOW_TASK_SLOTS).toBe(40);
+    expect(loadWorkerConfig({ KSIT_WORKFLOW_TASK_SLOTS: '8' }).KSIT_WORKFLOW_TASK_SLOTS).toBe(8);
+    expect(() => loadWorkerConfig({ KSIT_WORKFLOW_TASK_SLOTS: '1' })).toThrow(
+      'KSIT_WORKFLOW_TASK_SLOTS: must be 2 or more',
+    );
+  });
 });
