@@ -18,21 +18,10 @@ import { removeClusters } from './dependencies/remove.js';
 import type { DependencyHubMemory } from './dependencies/types.js';
 import { lifecycleOf, registerClusterCommands } from './integration/cluster-commands.js';
 import { createPublisher, publishIdentity } from './integration/publish.js';
+import { nextResolveMs, RESOLVE_EVERY_MS, RESOLVE_EVERY_MS_BEFORE_PATCH } from './integration/resolve-timing.js';
 import { reconcileTargets } from './integration/targets.js';
 import { createRolloutDriver, type RolloutMemory } from './rollout/run-rollout.js';
 
-/**
- * Targets are re-resolved this often, a safety net: both front doors (`ksit apply` / `ksit delete` of a target, the
- * controller's target reconcile) tell every Integration to resolve at once when targets change. Each resolve is an
- * activity with a visibility list and about 11 history events, so the 5 minutes of runs recorded before the patch
- * `ksit-resolve-timer` were 3 lists a second at rest for 1,000 Integrations, and half of a 2-hour soak's
- * Integration history.
- */
-const RESOLVE_EVERY_MS = 30 * 60_000;
-const RESOLVE_EVERY_MS_BEFORE_PATCH = 5 * 60_000;
-/** A target named in the spec but not (yet) registered is looked for again after 5 s, doubling up to 5 minutes. */
-const MISSING_FIRST_RETRY_MS = 5_000;
-const MISSING_MAX_RETRY_MS = 5 * 60_000;
 const MAX_HISTORY_EVENTS = 5_000;
 /** How long a delete waits for its clusters to finish (uninstalls included) before giving up on them. */
 const DELETE_WAIT_MS = 15 * 60 * 1000;
@@ -163,11 +152,8 @@ export async function integrationWorkflow(input: IntegrationInput): Promise<Inte
     const rolloutWakeAt = withRollouts ? await rollouts.drive() : undefined;
     published.publish();
     await hub.flush();
-    const nextResolveMs =
-      missingChecks > 0
-        ? Math.min(MISSING_MAX_RETRY_MS, MISSING_FIRST_RETRY_MS * 2 ** (missingChecks - 1))
-        : resolveEveryMs;
-    resolveAt = withRollouts ? (resolveAt ?? Date.now() + nextResolveMs) : Date.now() + nextResolveMs;
+    const resolveInMs = nextResolveMs(missingChecks, resolveEveryMs);
+    resolveAt = withRollouts ? (resolveAt ?? Date.now() + resolveInMs) : Date.now() + resolveInMs;
     const waitMs = Math.max(1, Math.min(resolveAt, rolloutWakeAt ?? Infinity) - Date.now());
     const timerIsForResolve = resolveAt <= (rolloutWakeAt ?? Infinity);
     const woke = await condition(
